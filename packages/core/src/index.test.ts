@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+
+// The public API of this package, so that an accidental change shows up in review.
+describe('@eksa-credprov/core export list', () => {
+  it('@eksa-credprov/core', async () => {
+    expect(Object.keys(await import('./index.ts')).sort()).toMatchInlineSnapshot(`
+      [
+        "AWS_SECRET_FORMS",
+        "CACHE_KEY_TYPES",
+        "CREDENTIAL_PROVIDER_API_VERSIONS",
+        "CREDENTIAL_PROVIDER_PACKAGE_NAME",
+        "CredprovError",
+        "DEFAULT_AWS_SECRET_NAME",
+        "DEFAULT_CACHE_DURATION",
+        "DEFAULT_MATCH_IMAGES",
+        "DEFAULT_PACKAGE_ANNOTATIONS",
+        "DEFAULT_PACKAGE_NAME",
+        "DEFAULT_ROLES_ANYWHERE_SECRET_NAME",
+        "DEFAULT_SOURCE_REGISTRY",
+        "DEFAULT_TARGET_NAMESPACE",
+        "DEFAULT_TOLERATIONS",
+        "ERROR_CODES",
+        "IMAGE_PULL_POLICIES",
+        "ISSUE_CODES",
+        "KUBELET_CLIENT_CERTIFICATE_PATH",
+        "KUBELET_CONFIG_API_VERSIONS",
+        "NODE_PACKAGE_DIR",
+        "PACKAGE_GVK",
+        "PACKAGE_NAMESPACE_PREFIX",
+        "PACKAGE_STATES",
+        "SECRET_GVK",
+        "SIGNING_HELPER_COMMAND",
+        "ValidationError",
+        "createAwsCredentialsSecret",
+        "createCredentialProviderPackage",
+        "createCredentialProviderRequest",
+        "createCredentialProviderResponse",
+        "createKubeletCredentialProviderConfig",
+        "createRolesAnywhereCredfile",
+        "createRolesAnywhereSecret",
+        "formatGoDuration",
+        "isCredprovError",
+        "isPackage",
+        "isValidationError",
+        "matchImage",
+        "parseArn",
+        "parseAwsCredentialsSecret",
+        "parseCredentialProviderPackage",
+        "parseCredentialProviderRequest",
+        "parseCredentialProviderResponse",
+        "parseGoDuration",
+        "parseImagePattern",
+        "parseRolesAnywhereCredfile",
+        "parseYaml",
+        "resolveCredentialProviderPackageConfig",
+        "toYaml",
+        "validateCredentialProviderPackage",
+        "validateImagePattern",
+      ]
+    `);
+  });
+});

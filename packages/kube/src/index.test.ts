@@ -1,0 +1,8 @@
+import { describe, expect, it } from 'vitest';
+
+// The public API of this package, so that an accidental change shows up in review.
+describe('@eksa-credprov/kube export list', () => {
+  it('@eksa-credprov/kube', async () => {
+    expect(Object.keys(await import('./index.ts')).sort()).toMatchInlineSnapshot(`[]`);
+  });
+});

@@ -1,0 +1,143 @@
+// Command goref is the reference the TypeScript ports in @eksa-credprov/core are checked
+// against: the kubelet's image matcher (restated from k8s.io/kubernetes
+// pkg/credentialprovider/keyring.go on Go's real net/url, net and path/filepath) and Go's
+// duration parsing and formatting.
+//
+// It reads one JSON object per line on stdin and writes one JSON object per line on stdout:
+//
+//	{"op":"match","pattern":P,"image":I}  -> {"match":bool}
+//	{"op":"parse","pattern":P}            -> {"ok":bool}
+//	{"op":"duration","text":T}            -> {"ok":bool,"ns":"<int64>","string":"<Duration.String()>"}
+//	{"op":"format","ns":"<int64>"}        -> {"string":"..."}
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type request struct {
+	Op      string `json:"op"`
+	Pattern string `json:"pattern"`
+	Image   string `json:"image"`
+	Text    string `json:"text"`
+	Ns      string `json:"ns"`
+}
+
+type response struct {
+	Match  *bool  `json:"match,omitempty"`
+	OK     *bool  `json:"ok,omitempty"`
+	Ns     string `json:"ns,omitempty"`
+	String string `json:"string,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// parseSchemelessURL is the kubelet's ParseSchemelessURL.
+func parseSchemelessURL(schemelessURL string) (*url.URL, error) {
+	parsed, err := url.Parse("https://" + schemelessURL)
+	if err != nil {
+		return nil, err
+	}
+	parsed.Scheme = ""
+	return parsed, nil
+}
+
+// splitURL is the kubelet's SplitURL.
+func splitURL(u *url.URL) (parts []string, port string) {
+	host, port, err := net.SplitHostPort(u.Host)
+	if err != nil {
+		host, port = u.Host, ""
+	}
+	return strings.Split(host, "."), port
+}
+
+// urlsMatchStr is the kubelet's URLsMatchStr.
+func urlsMatchStr(glob, target string) (bool, error) {
+	globURL, err := parseSchemelessURL(glob)
+	if err != nil {
+		return false, err
+	}
+	targetURL, err := parseSchemelessURL(target)
+	if err != nil {
+		return false, err
+	}
+	globParts, globPort := splitURL(globURL)
+	targetParts, targetPort := splitURL(targetURL)
+	if globPort != targetPort {
+		return false, nil
+	}
+	if len(globParts) != len(targetParts) {
+		return false, nil
+	}
+	if !strings.HasPrefix(targetURL.Path, globURL.Path) {
+		return false, nil
+	}
+	for k, globPart := range globParts {
+		matched, err := filepath.Match(globPart, targetParts[k])
+		if err != nil {
+			return false, err
+		}
+		if !matched {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+func main() {
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 1<<20), 1<<20)
+	out := bufio.NewWriter(os.Stdout)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	for in.Scan() {
+		var req request
+		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
+			os.Stderr.WriteString("goref: bad request: " + err.Error() + "\n")
+			os.Exit(2)
+		}
+		var resp response
+		switch req.Op {
+		case "match":
+			m, _ := urlsMatchStr(req.Pattern, req.Image)
+			resp.Match = &m
+		case "parse":
+			_, err := parseSchemelessURL(req.Pattern)
+			ok := err == nil
+			resp.OK = &ok
+			if err != nil {
+				resp.Error = err.Error()
+			}
+		case "duration":
+			d, err := time.ParseDuration(req.Text)
+			ok := err == nil
+			resp.OK = &ok
+			if err != nil {
+				resp.Error = err.Error()
+			} else {
+				resp.Ns = strconv.FormatInt(int64(d), 10)
+				resp.String = d.String()
+			}
+		case "format":
+			n, err := strconv.ParseInt(req.Ns, 10, 64)
+			if err != nil {
+				os.Stderr.WriteString("goref: bad ns: " + req.Ns + "\n")
+				os.Exit(2)
+			}
+			resp.String = time.Duration(n).String()
+		default:
+			os.Stderr.WriteString("goref: unknown op " + req.Op + "\n")
+			os.Exit(2)
+		}
+		if err := enc.Encode(resp); err != nil {
+			os.Exit(1)
+		}
+	}
+}
