@@ -9,6 +9,7 @@
 //	{"op":"parse","pattern":P}            -> {"ok":bool}
 //	{"op":"duration","text":T}            -> {"ok":bool,"ns":"<int64>","string":"<Duration.String()>"}
 //	{"op":"format","ns":"<int64>"}        -> {"string":"..."}
+//	{"op":"bench-match","patterns":[...],"images":[...],"rounds":N} -> {"matches":n,"nanos":t}
 package main
 
 import (
@@ -29,6 +30,10 @@ type request struct {
 	Image   string `json:"image"`
 	Text    string `json:"text"`
 	Ns      string `json:"ns"`
+	// bench-match: every image against every pattern, Rounds times.
+	Patterns []string `json:"patterns"`
+	Images   []string `json:"images"`
+	Rounds   int      `json:"rounds"`
 }
 
 type response struct {
@@ -37,6 +42,9 @@ type response struct {
 	Ns     string `json:"ns,omitempty"`
 	String string `json:"string,omitempty"`
 	Error  string `json:"error,omitempty"`
+	// bench-match results.
+	Matches int   `json:"matches,omitempty"`
+	Nanos   int64 `json:"nanos,omitempty"`
 }
 
 // parseSchemelessURL is the kubelet's ParseSchemelessURL.
@@ -132,6 +140,20 @@ func main() {
 				os.Exit(2)
 			}
 			resp.String = time.Duration(n).String()
+		case "bench-match":
+			start := time.Now()
+			matches := 0
+			for r := 0; r < req.Rounds; r++ {
+				for _, image := range req.Images {
+					for _, pattern := range req.Patterns {
+						if m, _ := urlsMatchStr(pattern, image); m {
+							matches++
+						}
+					}
+				}
+			}
+			resp.Nanos = time.Since(start).Nanoseconds()
+			resp.Matches = matches
 		default:
 			os.Stderr.WriteString("goref: unknown op " + req.Op + "\n")
 			os.Exit(2)

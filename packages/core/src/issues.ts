@@ -22,6 +22,7 @@ export function joinPath(prefix: string, key: string | number): string {
   return key.startsWith('[') ? `${prefix}${key}` : `${prefix}.${key}`;
 }
 
+/** A fresh {@link IssueCollector}. */
 export function createIssueCollector(): IssueCollector {
   const errors: ValidationIssue[] = [];
   const warnings: ValidationIssue[] = [];

@@ -9,6 +9,7 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
+/** An RFC 1123 label (namespaces, cluster names); returns what is wrong, or `undefined`. */
 export function checkDns1123Label(value: string, max = 63): string | undefined {
   if (value.length > max) return `must be at most ${max} characters (found ${value.length})`;
   if (!DNS1123_LABEL.test(value)) {
@@ -17,6 +18,7 @@ export function checkDns1123Label(value: string, max = 63): string | undefined {
   return undefined;
 }
 
+/** An RFC 1123 subdomain (most object names); returns what is wrong, or `undefined`. */
 export function checkDns1123Subdomain(value: string, max = 253): string | undefined {
   if (value.length > max) return `must be at most ${max} characters (found ${value.length})`;
   if (!DNS1123_SUBDOMAIN.test(value)) {

@@ -9,6 +9,7 @@ export type StrictJsonResult =
   | { readonly ok: true; readonly value: unknown; readonly duplicates: readonly string[] }
   | { readonly ok: false; readonly error: string };
 
+/** `JSON.parse`, plus the paths of every duplicated key. */
 export function parseStrictJson(text: string): StrictJsonResult {
   let value: unknown;
   try {

@@ -1,4 +1,4 @@
-import { Document, LineCounter, isMap, isScalar, parseAllDocuments, visit } from 'yaml';
+import { yamlLib } from './yaml-lib.ts';
 import { ISSUE_CODES, ValidationError, type ValidationIssue } from './errors.ts';
 import { isRecord } from './issues.ts';
 
@@ -35,7 +35,9 @@ function ordered(value: unknown, top: boolean): unknown {
 export function toYaml(objects: unknown): string {
   const list: readonly unknown[] = Array.isArray(objects) ? objects : [objects];
   return list
-    .map((o) => new Document(ordered(o, true)).toString({ lineWidth: 0, minContentWidth: 0 }))
+    .map((o) =>
+      new (yamlLib().Document)(ordered(o, true)).toString({ lineWidth: 0, minContentWidth: 0 }),
+    )
     .join('---\n');
 }
 
@@ -49,6 +51,7 @@ export function toYaml(objects: unknown): string {
  * @public
  */
 export function parseYaml(text: string): unknown[] {
+  const { LineCounter, parseAllDocuments, visit } = yamlLib();
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
   const issues: ValidationIssue[] = [];
@@ -106,12 +109,13 @@ function aliasHint(message: string): string {
  * @internal
  */
 export function toQuotedValuesYaml(value: Record<string, unknown>): string {
-  const doc = new Document(ordered(value, false));
+  const doc = new (yamlLib().Document)(ordered(value, false));
   quoteStrings(doc.contents);
   return doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq: true });
 }
 
 function quoteStrings(node: unknown): void {
+  const { isMap, isScalar, isSeq } = yamlLib();
   if (isScalar(node)) {
     if (typeof node.value === 'string') node.type = 'QUOTE_DOUBLE';
     return;
@@ -120,7 +124,7 @@ function quoteStrings(node: unknown): void {
     for (const pair of node.items) quoteStrings(pair.value);
     return;
   }
-  if (node !== null && typeof node === 'object' && 'items' in node && Array.isArray(node.items)) {
+  if (isSeq(node)) {
     for (const item of node.items) quoteStrings(item);
   }
 }
