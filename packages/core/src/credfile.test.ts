@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { issuesOf } from './test-support.ts';
 import {
   createRolesAnywhereCredfile,
   createRolesAnywhereSecret,
   parseRolesAnywhereCredfile,
   type RolesAnywhereCredfileInit,
 } from './credfile.ts';
-import { isValidationError, type ValidationIssue } from './errors.ts';
 import { parseAwsCredentialsSecret } from './secret.ts';
 
 const PROFILE =
@@ -19,16 +19,6 @@ const init: RolesAnywhereCredfileInit = {
   roleArn: ROLE,
   trustAnchorArn: ANCHOR,
 };
-
-function issuesOf(fn: () => unknown): ValidationIssue[] {
-  try {
-    fn();
-  } catch (e) {
-    if (isValidationError(e)) return [...e.issues];
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('createRolesAnywhereCredfile', () => {
   it('writes the credfile of the EKS Anywhere docs', () => {

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { parse as parseYamlLib } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { isValidationError, type ValidationIssue } from './errors.ts';
+import { issuesOf } from './test-support.ts';
+import { type ValidationIssue } from './errors.ts';
 import {
   createCredentialProviderPackage,
   isPackage,
@@ -16,16 +17,6 @@ import {
 import { parseYaml, toYaml } from './yaml.ts';
 
 const SHARED = resolve(import.meta.dirname, '../../../../shared/upstream/eks-anywhere-packages');
-
-function issuesOf(fn: () => unknown): ValidationIssue[] {
-  try {
-    fn();
-  } catch (e) {
-    if (isValidationError(e)) return [...e.issues];
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 /** The values in spec.config, read as the package controller reads them (sigs.k8s.io/yaml). */
 function configValues(pkg: Package): Record<string, unknown> {
@@ -618,6 +609,22 @@ spec:
       /deprecated/,
     ],
     [
+      'an invalid name, reported at metadata.name',
+      (p: MutablePackage) => {
+        p.metadata['name'] = 'Bad_Name';
+      },
+      'metadata.name',
+      /Helm release name/,
+    ],
+    [
+      'an invalid cluster name, reported at metadata.namespace',
+      (p: MutablePackage) => {
+        p.metadata['namespace'] = 'eksa-packages-Prod';
+      },
+      'metadata.namespace',
+      /"Prod" must consist of lower-case letters/,
+    ],
+    [
       'another package',
       (p: MutablePackage) => {
         p.spec['packageName'] = 'harbor';
@@ -674,6 +681,16 @@ spec:
     mutate(pkg);
     const issues = issuesOf(() => parseCredentialProviderPackage(pkg));
     expect(issues.find((i) => i.path === path)?.message, JSON.stringify(issues)).toMatch(message);
+  });
+
+  it('reports a misplaced namespace once', () => {
+    const pkg = structuredClone(
+      createCredentialProviderPackage({ clusterName: 'mgmt' }),
+    ) as unknown as MutablePackage;
+    pkg.metadata['namespace'] = 'default';
+    expect(issuesOf(() => parseCredentialProviderPackage(pkg)).map((i) => i.path)).toEqual([
+      'metadata.namespace',
+    ]);
   });
 
   it('takes the chart default for a missing credential list, and warns about a missing duration', () => {

@@ -1,5 +1,5 @@
 import { DURATION_HINT, parseGoDurationNanos } from './duration.ts';
-import { ISSUE_CODES, type ValidationIssue } from './errors.ts';
+import { ISSUE_CODES, isValidationError, type ValidationIssue } from './errors.ts';
 import { validateImagePattern } from './image-pattern.ts';
 import {
   createIssueCollector,
@@ -328,6 +328,7 @@ function dropUndefined<T extends Record<string, unknown>>(value: T): Defined<T> 
 export function createCredentialProviderPackage(init: CredentialProviderPackageInit): Package {
   const issues = createIssueCollector();
   const config = resolveCredentialProviderPackageConfig(init.config);
+  checkClusterName(init.clusterName, 'clusterName', issues);
   checkPackageFields(init, issues);
   checkConfig(
     config,
@@ -385,29 +386,57 @@ function renderConfig(config: CredentialProviderPackageConfig): string {
   return toQuotedValuesYaml(values);
 }
 
-function checkPackageFields(init: CredentialProviderPackageInit, issues: IssueCollector): void {
-  if (typeof init.clusterName !== 'string' || init.clusterName === '') {
+/** Where each builder field sits in a Package, for messages about a parsed one. */
+const PACKAGE_FIELD_PATHS = {
+  clusterName: 'metadata.namespace',
+  name: 'metadata.name',
+  targetNamespace: 'spec.targetNamespace',
+  packageVersion: 'spec.packageVersion',
+  annotations: 'metadata.annotations',
+  labels: 'metadata.labels',
+} as const;
+
+type FieldPaths = Record<Exclude<keyof typeof PACKAGE_FIELD_PATHS, 'clusterName'>, string>;
+
+const INIT_FIELD_PATHS: FieldPaths = {
+  name: 'name',
+  targetNamespace: 'targetNamespace',
+  packageVersion: 'packageVersion',
+  annotations: 'annotations',
+  labels: 'labels',
+};
+
+function checkClusterName(clusterName: unknown, path: string, issues: IssueCollector): void {
+  if (typeof clusterName !== 'string' || clusterName === '') {
     issues.error(
-      'clusterName',
+      path,
       ISSUE_CODES.REQUIRED,
       'is required: the name of the EKS Anywhere cluster to configure',
     );
-  } else {
-    const bad = checkDns1123Label(init.clusterName, 63 - PACKAGE_NAMESPACE_PREFIX.length);
-    if (bad !== undefined) {
-      issues.error(
-        'clusterName',
-        ISSUE_CODES.INVALID_NAME,
-        `${quote(init.clusterName)} ${bad}; it becomes part of the namespace "${PACKAGE_NAMESPACE_PREFIX}<clusterName>" (a 63-character RFC 1123 label)`,
-      );
-    }
+    return;
   }
+  const bad = checkDns1123Label(clusterName, 63 - PACKAGE_NAMESPACE_PREFIX.length);
+  if (bad !== undefined) {
+    issues.error(
+      path,
+      ISSUE_CODES.INVALID_NAME,
+      `${quote(clusterName)} ${bad}; it becomes part of the namespace "${PACKAGE_NAMESPACE_PREFIX}<clusterName>" (a 63-character RFC 1123 label)`,
+    );
+  }
+}
+
+/** Checks the Package fields other than the cluster name. */
+function checkPackageFields(
+  init: Omit<CredentialProviderPackageInit, 'clusterName'>,
+  issues: IssueCollector,
+  paths: FieldPaths = INIT_FIELD_PATHS,
+): void {
   if (init.name !== undefined) {
     // The package controller uses the Package name as the Helm release name (53 characters max).
     const bad = checkDns1123Subdomain(init.name, 53);
     if (bad !== undefined)
       issues.error(
-        'name',
+        paths.name,
         ISSUE_CODES.INVALID_NAME,
         `${quote(init.name)} ${bad}; it is also the Helm release name`,
       );
@@ -416,24 +445,28 @@ function checkPackageFields(init: CredentialProviderPackageInit, issues: IssueCo
     const bad = checkDns1123Label(init.targetNamespace);
     if (bad !== undefined)
       issues.error(
-        'targetNamespace',
+        paths.targetNamespace,
         ISSUE_CODES.INVALID_NAME,
         `${quote(init.targetNamespace)} ${bad}`,
       );
   }
   if (init.packageVersion !== undefined && !/^\S+$/.test(init.packageVersion)) {
     issues.error(
-      'packageVersion',
+      paths.packageVersion,
       ISSUE_CODES.INVALID_VALUE,
       'must be a version or sha256 digest from the bundle, without spaces; omit it for the latest',
     );
   }
   for (const field of ['annotations', 'labels'] as const) {
-    const map = readStringMap(init[field], field, issues);
+    const map = readStringMap(init[field], paths[field], issues);
     for (const key of Object.keys(map ?? {})) {
       const bad = checkQualifiedKey(key);
       if (bad !== undefined)
-        issues.error(joinPath(field, key), ISSUE_CODES.INVALID_NAME, `key ${quote(key)} ${bad}`);
+        issues.error(
+          joinPath(paths[field], key),
+          ISSUE_CODES.INVALID_NAME,
+          `key ${quote(key)} ${bad}`,
+        );
     }
   }
 }
@@ -836,8 +869,8 @@ export function validateCredentialProviderPackage(
   try {
     readPackage(input, issues, options.allowMultipleCredentials === true);
   } catch (e) {
-    if (!(e instanceof Error && 'issues' in e && Array.isArray(e.issues))) throw e;
-    for (const i of e.issues as ValidationIssue[]) issues.error(i.path, i.code, i.message);
+    if (!isValidationError(e)) throw e;
+    for (const i of e.issues) issues.error(i.path, i.code, i.message);
   }
   return { errors: issues.errors, warnings: issues.warnings };
 }
@@ -943,7 +976,9 @@ function readPackage(
     labels,
     packageVersion: readString(spec['packageVersion'], 'spec.packageVersion', issues),
   });
-  checkPackageFields(init, issues);
+  // A missing or misplaced namespace was reported above; check the name only when there is one.
+  if (clusterName !== '') checkClusterName(clusterName, PACKAGE_FIELD_PATHS.clusterName, issues);
+  checkPackageFields(init, issues, PACKAGE_FIELD_PATHS);
   if (config === undefined || name === undefined) return undefined;
   checkConfig(config, { path: 'spec.config', issues }, allowMultiple);
   return dropUndefined({
@@ -965,9 +1000,8 @@ function readConfig(
       const docs = parseYaml(text);
       values = docs[0] ?? {};
     } catch (e) {
-      if (e instanceof Error && 'issues' in e && Array.isArray(e.issues)) {
-        for (const i of e.issues as ValidationIssue[])
-          issues.error('spec.config', i.code, i.message);
+      if (isValidationError(e)) {
+        for (const i of e.issues) issues.error('spec.config', i.code, i.message);
         return undefined;
       }
       throw e;

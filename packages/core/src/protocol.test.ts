@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidationError, type ValidationIssue } from './errors.ts';
+import { issuesOf } from './test-support.ts';
 import {
   CREDENTIAL_PROVIDER_API_VERSIONS,
   createCredentialProviderRequest,
@@ -9,16 +9,6 @@ import {
 } from './protocol.ts';
 
 const V1 = CREDENTIAL_PROVIDER_API_VERSIONS.v1;
-
-function issuesOf(fn: () => unknown): ValidationIssue[] {
-  try {
-    fn();
-  } catch (e) {
-    if (isValidationError(e)) return [...e.issues];
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('CredentialProviderRequest', () => {
   it('encodes as the kubelet does (upstream Test_encodeRequest)', () => {

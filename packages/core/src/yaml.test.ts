@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isValidationError, type ValidationIssue } from './errors.ts';
+import { issuesOf } from './test-support.ts';
 import { parseYaml, toYaml } from './yaml.ts';
-
-function issuesOf(fn: () => unknown): ValidationIssue[] {
-  try {
-    fn();
-  } catch (e) {
-    if (isValidationError(e)) return [...e.issues];
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('toYaml', () => {
   it('puts apiVersion, kind, metadata first, drops undefined, separates documents', () => {
