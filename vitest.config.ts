@@ -30,6 +30,8 @@ export default defineConfig({
         ...shared,
         test: {
           name: 'integ',
+          // One file at a time: the fault tests stop and restart the shared API server.
+          fileParallelism: false,
           include: ['packages/*/src/**/*.integ.test.ts', 'examples/*/src/**/*.integ.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -14,6 +14,14 @@
 export const ERROR_CODES = {
   /** Input failed validation; see {@link ValidationError.issues}. */
   VALIDATION_FAILED: 'VALIDATION_FAILED',
+  /** A kubeconfig could not be found, read or used (bad file, missing context). */
+  KUBECONFIG_INVALID: 'KUBECONFIG_INVALID',
+  /** The Kubernetes API server answered with an error status. */
+  KUBE_API_ERROR: 'KUBE_API_ERROR',
+  /** The Kubernetes API server could not be reached before the deadline. */
+  KUBE_UNREACHABLE: 'KUBE_UNREACHABLE',
+  /** A wait (for a Package state, a deletion, ...) ran out of time or was aborted. */
+  TIMEOUT: 'TIMEOUT',
 } as const;
 
 /** @public */

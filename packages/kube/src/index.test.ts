@@ -3,6 +3,25 @@ import { describe, expect, it } from 'vitest';
 // The public API of this package, so that an accidental change shows up in review.
 describe('@eksa-credprov/kube export list', () => {
   it('@eksa-credprov/kube', async () => {
-    expect(Object.keys(await import('./index.ts')).sort()).toMatchInlineSnapshot(`[]`);
+    expect(Object.keys(await import('./index.ts')).sort()).toMatchInlineSnapshot(`
+      [
+        "DEFAULT_FIELD_MANAGER",
+        "EKSA_SYSTEM_NAMESPACE",
+        "KubeApiError",
+        "applyObjects",
+        "deletePackage",
+        "ensureNamespace",
+        "formatPackageTable",
+        "getClusterCaCertificate",
+        "getPackage",
+        "getWorkloadClusterKubeConfig",
+        "humanDuration",
+        "installCredentialProvider",
+        "isKubeApiError",
+        "listPackages",
+        "loadKubeConfig",
+        "waitForPackage",
+      ]
+    `);
   });
 });

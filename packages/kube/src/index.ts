@@ -1,3 +1,32 @@
-// The public API of this package. It is built in a later issue; the package already builds and
-// is type-checked so that the workspace layout is in place.
-export {};
+// The public API of @eksa-credprov/kube. Every export is named here (no `export *`), so this file
+// is the whole surface; src/index.test.ts snapshots it.
+
+export { applyObjects, type ApplyOptions, type ApplyResult, type KubeObject } from './apply.ts';
+export {
+  EKSA_SYSTEM_NAMESPACE,
+  getClusterCaCertificate,
+  getWorkloadClusterKubeConfig,
+} from './cluster-secrets.ts';
+export { KubeApiError, isKubeApiError } from './errors.ts';
+export {
+  DEFAULT_FIELD_MANAGER,
+  ensureNamespace,
+  installCredentialProvider,
+  type EnsureNamespaceOptions,
+  type InstallCredentialProviderInit,
+  type InstallCredentialProviderResult,
+} from './install.ts';
+export { loadKubeConfig, type LoadKubeConfigOptions } from './kubeconfig.ts';
+export type { KubeCallOptions } from './options.ts';
+export {
+  deletePackage,
+  formatPackageTable,
+  getPackage,
+  humanDuration,
+  listPackages,
+  waitForPackage,
+  type ListPackagesOptions,
+  type PackageInfo,
+  type PackageOptions,
+  type WaitForPackageOptions,
+} from './packages.ts';

@@ -1,0 +1,326 @@
+/**
+ * A small HTTPS client for the Kubernetes API: client-node supplies the kubeconfig's TLS settings
+ * and credentials (tokens, client certificates, exec plugins, OIDC), and this module sends the
+ * requests on one keep-alive connection pool, with deadlines, abort signals and retries of
+ * requests that are safe to repeat. client-node's generic object API takes no per-call timeout
+ * or signal, which is why requests are sent here.
+ *
+ * @internal
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeApiError, hintFor, type KubeStatusInfo } from './errors.ts';
+
+export interface KubeRequest {
+  readonly method: 'GET' | 'PATCH' | 'DELETE' | 'POST' | 'PUT';
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  readonly body?: unknown;
+  readonly contentType?: string;
+  /** Safe to send again after a connection failure or a 429/5xx (GET, apply, DELETE). */
+  readonly idempotent: boolean;
+  readonly signal?: AbortSignal | undefined;
+  /** Epoch milliseconds after which no further attempt starts. */
+  readonly deadline: number;
+  /** Treat a 404 for an unserved resource as transient (a server that just restarted). */
+  readonly retryUnservedAfterOutage?: boolean;
+}
+
+export interface KubeResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface Transport {
+  readonly server: string;
+  request(req: KubeRequest): Promise<KubeResponse>;
+  /** Streams a watch: calls `onEvent` per JSON line until the server ends the response. */
+  watch(req: KubeRequest, onEvent: (event: unknown) => void): Promise<void>;
+}
+
+const transports = new WeakMap<KubeConfig, Promise<Transport>>();
+
+/** The transport for a kubeconfig (one connection pool per KubeConfig object). */
+export function transportFor(kc: KubeConfig): Promise<Transport> {
+  let t = transports.get(kc);
+  if (t === undefined) {
+    t = createTransport(kc);
+    transports.set(kc, t);
+    t.catch(() => transports.delete(kc));
+  }
+  return t;
+}
+
+const RETRY_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+]);
+const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+const ATTEMPT_TIMEOUT_MS = 30_000;
+
+class AttemptError extends Error {
+  readonly retryable: boolean;
+  constructor(message: string, retryable: boolean) {
+    super(message);
+    this.retryable = retryable;
+  }
+}
+
+async function createTransport(kc: KubeConfig): Promise<Transport> {
+  const cluster = kc.getCurrentCluster();
+  if (cluster === null) {
+    throw new CredprovError({
+      code: ERROR_CODES.KUBECONFIG_INVALID,
+      message: 'the kubeconfig has no current cluster',
+    });
+  }
+  const server = cluster.server.replace(/\/+$/, '');
+  const url = new URL(server);
+  const tls: https.RequestOptions = { headers: {} };
+  await kc.applyToHTTPSOptions(tls);
+  const secure = url.protocol === 'https:';
+  const agentOptions = {
+    keepAlive: true,
+    maxSockets: 32,
+    ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+    ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+    ...(tls.key === undefined ? {} : { key: tls.key }),
+    ...(tls.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: tls.rejectUnauthorized }),
+    ...(tls.servername === undefined ? {} : { servername: tls.servername }),
+  };
+  const agent = secure
+    ? new https.Agent(agentOptions)
+    : new http.Agent({ keepAlive: true, maxSockets: 32 });
+  let headers = { ...(tls.headers as Record<string, string>) };
+  const refreshCredentials = async (): Promise<void> => {
+    const fresh: https.RequestOptions = { headers: {} };
+    await kc.applyToHTTPSOptions(fresh);
+    headers = { ...(fresh.headers as Record<string, string>) };
+  };
+
+  function once(req: KubeRequest, onChunk?: (chunk: Buffer) => void): Promise<KubeResponse> {
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(req.query ?? {}))
+      if (v !== undefined) query.set(k, String(v));
+    const qs = query.toString();
+    const body = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
+    const remaining = req.deadline - Date.now();
+    return new Promise<KubeResponse>((resolve, reject) => {
+      const r = (secure ? https : http).request(
+        {
+          protocol: url.protocol,
+          hostname: url.hostname,
+          port: url.port,
+          path: `${url.pathname === '/' ? '' : url.pathname}${req.path}${qs === '' ? '' : `?${qs}`}`,
+          method: req.method,
+          agent,
+          headers: {
+            ...headers,
+            Accept: 'application/json',
+            ...(body === undefined
+              ? {}
+              : {
+                  'Content-Type': req.contentType ?? 'application/json',
+                  'Content-Length': body.length,
+                }),
+          },
+          signal: req.signal,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => {
+            if (onChunk !== undefined && res.statusCode === 200) onChunk(c);
+            else chunks.push(c);
+          });
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown = text;
+            try {
+              parsed = text === '' ? undefined : JSON.parse(text);
+            } catch {
+              // Not JSON (a proxy's page, "404 page not found"): keep the text.
+            }
+            resolve({ status: res.statusCode ?? 0, body: parsed });
+          });
+          res.on('error', (e) => {
+            reject(new AttemptError(`the connection broke: ${e.message}`, true));
+          });
+        },
+      );
+      if (onChunk === undefined) {
+        r.setTimeout(Math.max(1, Math.min(ATTEMPT_TIMEOUT_MS, remaining)), () => {
+          r.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' }));
+        });
+      }
+      r.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.name === 'AbortError') {
+          reject(
+            new CredprovError({
+              code: ERROR_CODES.TIMEOUT,
+              message: `${req.method} ${req.path}: aborted`,
+              cause: req.signal?.reason,
+            }),
+          );
+          return;
+        }
+        const code = e.code ?? '';
+        reject(
+          new AttemptError(
+            describeNetworkError(code, e.message),
+            RETRY_CODES.has(code) || e.message.includes('socket hang up'),
+          ),
+        );
+      });
+      r.end(body);
+    });
+  }
+
+  async function request(
+    req: KubeRequest,
+    onChunk?: (chunk: Buffer) => void,
+  ): Promise<KubeResponse> {
+    let delay = 100;
+    let sawOutage = false;
+    let refreshed = false;
+    for (let attempt = 1; ; attempt++) {
+      let res: KubeResponse;
+      try {
+        res = await once(req, onChunk);
+      } catch (e) {
+        if (!(e instanceof AttemptError)) throw e;
+        sawOutage = true;
+        if (!(e.retryable && req.idempotent) || Date.now() + delay > req.deadline) {
+          throw new CredprovError({
+            code: ERROR_CODES.KUBE_UNREACHABLE,
+            message: `${req.method} ${server}${req.path}: ${e.message}${attempt > 1 ? ` (${attempt} attempts)` : ''}; check the kubeconfig's server address and that the API server is running`,
+          });
+        }
+        await sleep(delay, req.signal);
+        delay = Math.min(delay * 2, 2000);
+        continue;
+      }
+      if (res.status >= 200 && res.status < 300) return res;
+      if (res.status === 401 && !refreshed) {
+        refreshed = true;
+        await refreshCredentials();
+        continue;
+      }
+      const unservedAfterOutage =
+        res.status === 404 &&
+        sawOutage &&
+        req.retryUnservedAfterOutage === true &&
+        !isNamespaceNotFound(res.body);
+      const retryable = req.idempotent && (RETRY_STATUS.has(res.status) || unservedAfterOutage);
+      if (retryable && Date.now() + delay <= req.deadline) {
+        await sleep(retryAfterMs(res.body) ?? delay, req.signal);
+        delay = Math.min(delay * 2, 2000);
+        continue;
+      }
+      const info = statusInfo(res, `${req.method} ${req.path}`);
+      throw new KubeApiError(info, hintFor(info));
+    }
+  }
+
+  async function watch(req: KubeRequest, onEvent: (event: unknown) => void): Promise<void> {
+    let pending = '';
+    await request(req, (chunk) => {
+      pending += chunk.toString('utf8');
+      let nl = pending.indexOf('\n');
+      while (nl >= 0) {
+        const line = pending.slice(0, nl).trim();
+        pending = pending.slice(nl + 1);
+        if (line !== '') onEvent(JSON.parse(line));
+        nl = pending.indexOf('\n');
+      }
+    });
+  }
+
+  return { server, request: (req) => request(req), watch };
+}
+
+function isNamespaceNotFound(body: unknown): boolean {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    (body as { details?: { kind?: string } }).details?.kind === 'namespaces'
+  );
+}
+
+function retryAfterMs(body: unknown): number | undefined {
+  const seconds = (body as { details?: { retryAfterSeconds?: unknown } } | undefined)?.details
+    ?.retryAfterSeconds;
+  return typeof seconds === 'number' && seconds > 0 ? Math.min(seconds * 1000, 5000) : undefined;
+}
+
+function statusInfo(res: KubeResponse, request: string): KubeStatusInfo {
+  const body = res.body;
+  if (typeof body === 'object' && body !== null && (body as { kind?: unknown }).kind === 'Status') {
+    const s = body as { reason?: string; message?: string };
+    return {
+      status: res.status,
+      reason: s.reason ?? 'Unknown',
+      serverMessage: s.message ?? '',
+      request,
+    };
+  }
+  const text = typeof body === 'string' ? body.trim().slice(0, 300) : '';
+  return {
+    status: res.status,
+    reason: res.status === 404 ? 'NotFound' : `HTTP${res.status}`,
+    serverMessage: text,
+    request,
+  };
+}
+
+function describeNetworkError(code: string, message: string): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ETIMEDOUT':
+      return 'no answer in time';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the server name does not resolve';
+    case 'ECONNRESET':
+      return 'the connection was reset';
+    default:
+      return /certificate|self.signed|CERT_|unable to verify/i.test(`${code} ${message}`)
+        ? `TLS verification failed (${message}): check certificate-authority-data in the kubeconfig`
+        : message;
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(
+        new CredprovError({ code: ERROR_CODES.TIMEOUT, message: 'aborted', cause: signal.reason }),
+      );
+      return;
+    }
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(
+          new CredprovError({
+            code: ERROR_CODES.TIMEOUT,
+            message: 'aborted',
+            cause: signal.reason,
+          }),
+        );
+      },
+      { once: true },
+    );
+  });
+}
