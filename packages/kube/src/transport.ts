@@ -13,6 +13,7 @@ import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, hintFor, type KubeStatusInfo } from './errors.ts';
 
+/** One request to the API server. */
 export interface KubeRequest {
   readonly method: 'GET' | 'PATCH' | 'DELETE' | 'POST' | 'PUT';
   readonly path: string;
@@ -28,11 +29,13 @@ export interface KubeRequest {
   readonly retryUnservedAfterOutage?: boolean;
 }
 
+/** A successful answer: status and parsed JSON body. */
 export interface KubeResponse {
   readonly status: number;
   readonly body: unknown;
 }
 
+/** Requests and watches on one kubeconfig's connection pool. */
 export interface Transport {
   readonly server: string;
   request(req: KubeRequest): Promise<KubeResponse>;
