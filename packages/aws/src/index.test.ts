@@ -3,6 +3,14 @@ import { describe, expect, it } from 'vitest';
 // The public API of this package, so that an accidental change shows up in review.
 describe('@eksa-credprov/aws export list', () => {
   it('@eksa-credprov/aws', async () => {
-    expect(Object.keys(await import('./index.ts')).sort()).toMatchInlineSnapshot(`[]`);
+    expect(Object.keys(await import('./index.ts')).sort()).toMatchInlineSnapshot(`
+      [
+        "ECR_READ_ACTIONS",
+        "createEcrReadPolicy",
+        "createRolesAnywhereTrustPolicy",
+        "createSessionRequest",
+        "parseEcrHost",
+      ]
+    `);
   });
 });

@@ -1,3 +1,18 @@
-// The public API of this package. It is built in a later issue; the package already builds and
-// is type-checked so that the workspace layout is in place.
-export {};
+// The public API of @eksa-credprov/aws. Every export is named here (no `export *`), so this file
+// is the whole surface; src/index.test.ts snapshots it.
+
+export { parseEcrHost, type EcrHost } from './ecr-host.ts';
+export {
+  ECR_READ_ACTIONS,
+  createEcrReadPolicy,
+  createRolesAnywhereTrustPolicy,
+  type EcrReadPolicyInit,
+  type PolicyDocument,
+  type PolicyStatement,
+  type RolesAnywhereTrustPolicyInit,
+} from './policies.ts';
+export {
+  createSessionRequest,
+  type SessionRequestInit,
+  type SignedRequest,
+} from './session-request.ts';

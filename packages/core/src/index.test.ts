@@ -35,6 +35,7 @@ describe('@eksa-credprov/core export list', () => {
         "createCredentialProviderPackage",
         "createCredentialProviderRequest",
         "createCredentialProviderResponse",
+        "createDockerConfigSecret",
         "createKubeletCredentialProviderConfig",
         "createRolesAnywhereCredfile",
         "createRolesAnywhereSecret",

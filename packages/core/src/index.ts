@@ -107,4 +107,5 @@ export {
   type CredentialProviderResponse,
   type CredentialProviderResponseInit,
 } from './protocol.ts';
+export { createDockerConfigSecret, type DockerConfigSecretInit } from './docker-config-secret.ts';
 export { parseYaml, toYaml } from './yaml.ts';

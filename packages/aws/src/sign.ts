@@ -1,0 +1,101 @@
+/**
+ * AWS Signature Version 4 with an X.509 certificate, as IAM Roles Anywhere's CreateSession
+ * expects: the SigV4 canonical request and string to sign, signed directly with the
+ * certificate's private key (no HMAC key derivation).
+ *
+ * @internal
+ */
+import { createHash, sign as cryptoSign, type KeyObject } from 'node:crypto';
+
+/** Algorithm names by private key type. */
+export const X509_ALGORITHMS = {
+  rsa: 'AWS4-X509-RSA-SHA256',
+  ec: 'AWS4-X509-ECDSA-SHA256',
+} as const;
+
+/** What to sign: every header given is signed. Header names may be in any case. */
+export interface X509SigningInput {
+  readonly method: string;
+  readonly path: string;
+  /** Query parameters (encoded here, RFC 3986, sorted). */
+  readonly query: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /** `YYYYMMDDTHHMMSSZ`, also sent as `X-Amz-Date`. */
+  readonly amzDate: string;
+  readonly region: string;
+  /** The leaf certificate's serial number, in decimal. */
+  readonly serialNumber: string;
+  readonly privateKey: KeyObject;
+}
+
+/** The parts of a signature, kept for tests and debugging. */
+export interface X509Signature {
+  readonly canonicalRequest: string;
+  readonly stringToSign: string;
+  readonly signedHeaders: string;
+  readonly authorization: string;
+}
+
+const sha256Hex = (data: string): string => createHash('sha256').update(data, 'utf8').digest('hex');
+
+/** RFC 3986 percent-encoding with upper-case hex; unreserved `A-Z a-z 0-9 - _ . ~` stay. */
+export function rfc3986(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/** The canonical query string: encoded keys and values, sorted by encoded key then value. */
+export function canonicalQuery(query: Readonly<Record<string, string>>): string {
+  return Object.entries(query)
+    .map(([k, v]) => [rfc3986(k), rfc3986(v)] as const)
+    .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+}
+
+/** Signs a request with the certificate's key (`AWS4-X509-RSA-SHA256` or `AWS4-X509-ECDSA-SHA256`). */
+export function signX509(input: X509SigningInput): X509Signature {
+  const keyType = input.privateKey.asymmetricKeyType;
+  if (keyType !== 'rsa' && keyType !== 'ec') {
+    throw new Error(
+      `IAM Roles Anywhere signs with RSA or EC keys; this key is ${keyType ?? 'of an unknown type'}`,
+    );
+  }
+  const algorithm = X509_ALGORITHMS[keyType];
+  const headers = Object.entries(input.headers)
+    .map(([k, v]) => [k.toLowerCase(), v.trim().replace(/\s+/g, ' ')] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const signedHeaders = headers.map(([k]) => k).join(';');
+  const canonicalRequest = [
+    input.method,
+    input.path,
+    canonicalQuery(input.query),
+    `${headers.map(([k, v]) => `${k}:${v}`).join('\n')}\n`,
+    signedHeaders,
+    sha256Hex(input.body),
+  ].join('\n');
+  const scope = `${input.amzDate.slice(0, 8)}/${input.region}/rolesanywhere/aws4_request`;
+  const stringToSign = [algorithm, input.amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
+  // RSA: PKCS#1 v1.5 over SHA-256. EC: ECDSA over SHA-256 whatever the curve, DER-encoded.
+  const signature = cryptoSign('sha256', Buffer.from(stringToSign, 'utf8'), {
+    key: input.privateKey,
+    dsaEncoding: 'der',
+  }).toString('hex');
+  return {
+    canonicalRequest,
+    stringToSign,
+    signedHeaders,
+    authorization: `${algorithm} Credential=${input.serialNumber}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+  };
+}
+
+/** `YYYYMMDDTHHMMSSZ` for a date (UTC). */
+export function toAmzDate(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,129 @@
+/**
+ * A throw-away PKI made with the openssl CLI, for this package's tests: a CA, RSA and EC leaf
+ * certificates it signed, and their keys in every PEM form nodes use. Not exported.
+ *
+ * @internal
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TestPki {
+  readonly caCert: string;
+  readonly rsaCert: string;
+  readonly rsaKeyPkcs8: string;
+  readonly rsaKeyPkcs1: string;
+  readonly ecCert: string;
+  readonly ecKeySec1: string;
+  readonly encryptedKey: string;
+  readonly passphrase: string;
+  /** An RSA key that belongs to no certificate here. */
+  readonly otherKey: string;
+  /** A certificate from another CA. */
+  readonly foreignCert: string;
+  readonly foreignKey: string;
+}
+
+let cached: TestPki | undefined;
+
+export function testPki(): TestPki {
+  if (cached !== undefined) return cached;
+  const dir = mkdtempSync(join(tmpdir(), 'pki-'));
+  const at = (f: string): string => join(dir, f);
+  const ssl = (...args: string[]): void => {
+    execFileSync('openssl', args, { stdio: 'ignore' });
+  };
+  writeFileSync(
+    at('leaf.ext'),
+    'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n',
+  );
+  const ca = (name: string): void => {
+    ssl('genrsa', '-out', at(`${name}.key`), '2048');
+    ssl(
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      at(`${name}.key`),
+      '-subj',
+      `/CN=${name}`,
+      '-days',
+      '30',
+      '-sha256',
+      '-out',
+      at(`${name}.crt`),
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    );
+  };
+  const leaf = (name: string, key: string, issuer: string): void => {
+    ssl(
+      'req',
+      '-new',
+      '-key',
+      at(key),
+      '-subj',
+      `/O=system:nodes/CN=system:node:${name}`,
+      '-out',
+      at(`${name}.csr`),
+    );
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      at(`${name}.csr`),
+      '-CA',
+      at(`${issuer}.crt`),
+      '-CAkey',
+      at(`${issuer}.key`),
+      '-CAcreateserial',
+      '-days',
+      '7',
+      '-sha256',
+      '-extfile',
+      at('leaf.ext'),
+      '-out',
+      at(`${name}.crt`),
+    );
+  };
+  ca('ca');
+  ca('other-ca');
+  ssl('genrsa', '-traditional', '-out', at('rsa-pkcs1.key'), '2048');
+  ssl('pkcs8', '-topk8', '-nocrypt', '-in', at('rsa-pkcs1.key'), '-out', at('rsa-pkcs8.key'));
+  ssl(
+    'pkcs8',
+    '-topk8',
+    '-v2',
+    'aes-256-cbc',
+    '-passout',
+    'pass:correct horse',
+    '-in',
+    at('rsa-pkcs1.key'),
+    '-out',
+    at('rsa-enc.key'),
+  );
+  leaf('rsa-node', 'rsa-pkcs1.key', 'ca');
+  ssl('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', at('ec.key'));
+  leaf('ec-node', 'ec.key', 'ca');
+  ssl('genrsa', '-out', at('other.key'), '2048');
+  ssl('genrsa', '-out', at('foreign.key'), '2048');
+  leaf('foreign-node', 'foreign.key', 'other-ca');
+  const read = (f: string): string => readFileSync(at(f), 'utf8');
+  cached = {
+    caCert: read('ca.crt'),
+    rsaCert: read('rsa-node.crt'),
+    rsaKeyPkcs8: read('rsa-pkcs8.key'),
+    rsaKeyPkcs1: read('rsa-pkcs1.key'),
+    ecCert: read('ec-node.crt'),
+    ecKeySec1: read('ec.key'),
+    encryptedKey: read('rsa-enc.key'),
+    passphrase: 'correct horse',
+    otherKey: read('other.key'),
+    foreignCert: read('foreign-node.crt'),
+    foreignKey: read('foreign.key'),
+  };
+  return cached;
+}

@@ -1,0 +1,81 @@
+import { ISSUE_CODES, ValidationError } from './errors.ts';
+import { base64, checkSecretMetadata, checkSecretValue, type Secret } from './secret.ts';
+import { createIssueCollector } from './issues.ts';
+import { DEFAULT_TARGET_NAMESPACE } from './package.ts';
+
+/**
+ * Input for {@link createDockerConfigSecret}.
+ *
+ * @public
+ */
+export interface DockerConfigSecretInit {
+  readonly name: string;
+  /** @default `"eksa-packages"` */
+  readonly namespace?: string;
+  /** Credentials by registry host, such as `123456789012.dkr.ecr.us-west-2.amazonaws.com`. */
+  readonly auths: Readonly<
+    Record<string, { readonly username: string; readonly password: string }>
+  >;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Builds an image pull Secret (`kubernetes.io/dockerconfigjson`) from registry credentials, such
+ * as an ECR authorization token (username `AWS`).
+ *
+ * @throws {@link ValidationError} for an empty or malformed registry, username or password
+ * (the password is never quoted).
+ * @see https://kubernetes.io/docs/concepts/configuration/secret/#docker-config-secrets
+ * @public
+ */
+export function createDockerConfigSecret(init: DockerConfigSecretInit): Secret {
+  const issues = createIssueCollector();
+  if (typeof init.name !== 'string' || init.name === '')
+    issues.error('name', ISSUE_CODES.REQUIRED, 'is required');
+  else checkSecretMetadata(init, issues);
+  const registries = Object.keys(init.auths);
+  if (registries.length === 0)
+    issues.error('auths', ISSUE_CODES.REQUIRED, 'needs at least one registry');
+  const auths: Record<string, { username: string; password: string; auth: string }> = {};
+  for (const [registry, creds] of Object.entries(init.auths)) {
+    if (!/^[^\s/]+(\/\S*)?$/.test(registry)) {
+      issues.error(
+        `auths.${registry}`,
+        ISSUE_CODES.INVALID_VALUE,
+        'must be a registry host such as "123456789012.dkr.ecr.us-west-2.amazonaws.com"',
+      );
+    }
+    if (
+      typeof creds.username !== 'string' ||
+      creds.username === '' ||
+      creds.username.includes(':')
+    ) {
+      issues.error(
+        `auths.${registry}.username`,
+        ISSUE_CODES.INVALID_VALUE,
+        'must be a non-empty user name without ":"',
+      );
+    }
+    checkSecretValue(creds.password, { path: `auths.${registry}.password`, issues }, 'password');
+    auths[registry] = {
+      username: creds.username,
+      password: creds.password,
+      auth: base64(`${creds.username}:${creds.password}`),
+    };
+  }
+  if (issues.errors.length > 0)
+    throw new ValidationError('invalid image pull Secret', issues.errors);
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: init.name,
+      namespace: init.namespace ?? DEFAULT_TARGET_NAMESPACE,
+      ...(init.labels === undefined ? {} : { labels: init.labels }),
+      ...(init.annotations === undefined ? {} : { annotations: init.annotations }),
+    },
+    type: 'kubernetes.io/dockerconfigjson',
+    data: { '.dockerconfigjson': base64(JSON.stringify({ auths })) },
+  };
+}
