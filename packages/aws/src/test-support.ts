@@ -23,6 +23,11 @@ export interface TestPki {
   /** A certificate from another CA. */
   readonly foreignCert: string;
   readonly foreignKey: string;
+  /** A leaf from the CA that expired in 2020. */
+  readonly expiredCert: string;
+  readonly expiredKey: string;
+  /** Where the files are (for command-line clients). */
+  readonly dir: string;
 }
 
 let cached: TestPki | undefined;
@@ -111,6 +116,45 @@ export function testPki(): TestPki {
   ssl('genrsa', '-out', at('other.key'), '2048');
   ssl('genrsa', '-out', at('foreign.key'), '2048');
   leaf('foreign-node', 'foreign.key', 'other-ca');
+  // An already-expired leaf needs explicit dates, which only `openssl ca` takes (not x509 -days).
+  writeFileSync(at('index.txt'), '');
+  writeFileSync(at('serial'), '1000\n');
+  writeFileSync(
+    at('ca.cnf'),
+    `[ca]\ndefault_ca=ca\n[ca]\ndatabase=${at('index.txt')}\nnew_certs_dir=${dir}\nserial=${at('serial')}\npolicy=any\ndefault_md=sha256\nunique_subject=no\n[any]\ncommonName=supplied\norganizationName=optional\n`,
+  );
+  ssl('genrsa', '-out', at('expired.key'), '2048');
+  ssl(
+    'req',
+    '-new',
+    '-key',
+    at('expired.key'),
+    '-subj',
+    '/O=system:nodes/CN=system:node:expired',
+    '-out',
+    at('expired.csr'),
+  );
+  ssl(
+    'ca',
+    '-batch',
+    '-config',
+    at('ca.cnf'),
+    '-cert',
+    at('ca.crt'),
+    '-keyfile',
+    at('ca.key'),
+    '-in',
+    at('expired.csr'),
+    '-out',
+    at('expired.crt'),
+    '-notext',
+    '-startdate',
+    '20200101000000Z',
+    '-enddate',
+    '20200201000000Z',
+    '-extfile',
+    at('leaf.ext'),
+  );
   const read = (f: string): string => readFileSync(at(f), 'utf8');
   cached = {
     caCert: read('ca.crt'),
@@ -124,6 +168,36 @@ export function testPki(): TestPki {
     otherKey: read('other.key'),
     foreignCert: read('foreign-node.crt'),
     foreignKey: read('foreign.key'),
+    expiredCert: read('expired.crt'),
+    expiredKey: read('expired.key'),
+    dir,
   };
   return cached;
+}
+
+/** The moto, Roles Anywhere emulator and reference client that `scripts/testenv up` started. */
+export function awsTestEnv(): {
+  readonly moto: string;
+  readonly rolesanywhere: string;
+  readonly signingHelper: string;
+} {
+  const file = join(import.meta.dirname, '../../../.testenv/run/env.json');
+  let env: { moto?: string; rolesanywhere?: string; signingHelper?: string };
+  try {
+    env = JSON.parse(readFileSync(file, 'utf8')) as typeof env;
+  } catch {
+    throw new Error(
+      `${file} is missing: start the components with scripts/testenv up (scripts/test does)`,
+    );
+  }
+  if (
+    env.moto === undefined ||
+    env.rolesanywhere === undefined ||
+    env.signingHelper === undefined
+  ) {
+    throw new Error(
+      `${file} names no moto, emulator or signing helper: restart with scripts/testenv down && scripts/testenv up`,
+    );
+  }
+  return { moto: env.moto, rolesanywhere: env.rolesanywhere, signingHelper: env.signingHelper };
 }
