@@ -9,6 +9,7 @@ describe('@eksa-credprov/aws export list', () => {
         "createEcrReadPolicy",
         "createRolesAnywhereTrustPolicy",
         "createSessionRequest",
+        "fromRolesAnywhere",
         "parseEcrHost",
       ]
     `);

@@ -3,6 +3,12 @@
 
 export { parseEcrHost, type EcrHost } from './ecr-host.ts';
 export {
+  fromRolesAnywhere,
+  type AwsCredentialIdentity,
+  type AwsCredentialIdentityProvider,
+  type RolesAnywhereInit,
+} from './from-roles-anywhere.ts';
+export {
   ECR_READ_ACTIONS,
   createEcrReadPolicy,
   createRolesAnywhereTrustPolicy,

@@ -8,49 +8,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSessionRequest } from './session-request.ts';
-import { awsTestEnv, testPki } from './test-support.ts';
+import { awsTestEnv, control, lastSession, sessions, testPki } from './test-support.ts';
 
 const run = promisify(execFile);
-const REGION = 'us-west-2';
 const ROLE = 'arn:aws:iam::123456789012:role/eksa-ecr-pull';
-
-/** A control-plane call, signed the way an SDK would say which region it means. */
-async function control<T = Record<string, unknown>>(
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  const res = await fetch(`${awsTestEnv().rolesanywhere}${path}`, {
-    method,
-    headers: {
-      'Content-Type': 'application/json',
-      Authorization: `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/${REGION}/rolesanywhere/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-interface Session {
-  status: number;
-  error?: string;
-  headers: Record<string, string>;
-  canonicalRequest: string;
-  rawQuery: string;
-  body: string;
-}
-
-async function sessions(): Promise<Session[]> {
-  return (await control<{ sessions: Session[] }>('GET', '/_emulator/sessions')).sessions;
-}
-
-async function lastSession(): Promise<Session> {
-  const last = (await sessions()).at(-1);
-  if (last === undefined) throw new Error('the emulator received no CreateSession');
-  return last;
-}
 
 let anchorArn = '';
 let anchorId = '';

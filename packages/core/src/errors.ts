@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   KUBE_UNREACHABLE: 'KUBE_UNREACHABLE',
   /** A wait (for a Package state, a deletion, ...) ran out of time or was aborted. */
   TIMEOUT: 'TIMEOUT',
+  /** AWS credentials could not be obtained (IAM Roles Anywhere refused, or could not be reached). */
+  AWS_CREDENTIALS_ERROR: 'AWS_CREDENTIALS_ERROR',
 } as const;
 
 /** @public */

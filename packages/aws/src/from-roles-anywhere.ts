@@ -1,0 +1,269 @@
+import { readFile } from 'node:fs/promises';
+import { CredprovError, ERROR_CODES, isValidationError } from '@eksa-credprov/core';
+import { createSessionRequest } from './session-request.ts';
+
+/**
+ * AWS credentials, shaped as the AWS SDK for JavaScript v3 expects them
+ * (`AwsCredentialIdentity`), so the provider drops into any client's `credentials` option.
+ *
+ * @public
+ */
+export interface AwsCredentialIdentity {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}
+
+/** A function that returns credentials (`AwsCredentialIdentityProvider`). @public */
+export type AwsCredentialIdentityProvider = () => Promise<AwsCredentialIdentity>;
+
+/**
+ * Input for {@link fromRolesAnywhere}. Give the certificate and key as files (re-read on every
+ * refresh, so a rotated `kubelet-client-current.pem` is picked up) or as PEM text.
+ *
+ * @public
+ */
+export interface RolesAnywhereInit {
+  /** PEM file with the certificate (may also hold the key, as the kubelet's does). */
+  readonly certificateFile?: string;
+  /** PEM file with the private key. @default `certificateFile` */
+  readonly privateKeyFile?: string;
+  /** PEM file with intermediate certificates. */
+  readonly chainFile?: string;
+  /** PEM text, instead of `certificateFile`. */
+  readonly certificate?: string;
+  /** PEM text, instead of `privateKeyFile`. */
+  readonly privateKey?: string;
+  /** Passphrase of an encrypted PKCS#8 key. */
+  readonly passphrase?: string;
+  readonly trustAnchorArn: string;
+  readonly profileArn: string;
+  readonly roleArn: string;
+  /** @default the trust anchor's region */
+  readonly region?: string;
+  /** @default 3600 */
+  readonly durationSeconds?: number;
+  readonly roleSessionName?: string;
+  /** Base URL instead of `https://rolesanywhere.<region>.amazonaws.com` (also `AWS_ENDPOINT_URL_ROLESANYWHERE`). */
+  readonly endpoint?: string;
+  /** Refresh credentials this long before they expire. @default 300000 (5 minutes) */
+  readonly refreshBeforeExpiryMs?: number;
+  /** Attempts per refresh on throttling, 5xx and connection failures. @default 3 */
+  readonly maxAttempts?: number;
+  /** Time limit for one refresh, retries included. @default 20000 */
+  readonly timeoutMs?: number;
+  /** The clock used to sign. @default `Date.now` */
+  readonly now?: () => number;
+}
+
+interface SessionResponse {
+  credentialSet?: {
+    credentials?: {
+      accessKeyId?: string;
+      secretAccessKey?: string;
+      sessionToken?: string;
+      expiration?: string;
+    };
+  }[];
+}
+
+function credentialsError(message: string, cause?: unknown): CredprovError {
+  return new CredprovError({ code: ERROR_CODES.AWS_CREDENTIALS_ERROR, message, cause });
+}
+
+/** Hints for the service's refusals (messages as IAM Roles Anywhere words them). */
+function hint(message: string): string {
+  if (/Untrusted signing certificate/i.test(message))
+    return 'is the trust anchor the CA that issued this certificate, and is the certificate still valid?';
+  if (/Invalid signature/i.test(message)) return "the private key must be the certificate's";
+  if (/disabled/i.test(message)) return 'enable it (EnableProfile / EnableTrustAnchor)';
+  if (/not found/i.test(message)) return 'check the ARNs in the credfile';
+  if (/Role .* is not in profile|not authorized/i.test(message))
+    return "add the role to the profile's roleArns";
+  return '';
+}
+
+/**
+ * An AWS SDK v3 credential provider that gets credentials from IAM Roles Anywhere natively: it
+ * signs `CreateSession` with the certificate's key (no `aws_signing_helper`, no shell). Credentials
+ * are kept until `refreshBeforeExpiryMs` before they expire; concurrent callers share one
+ * in-flight request; the certificate and key files are read again on every refresh.
+ *
+ * @example
+ * ```ts
+ * const ecr = new ECRClient({ region: 'us-west-2', credentials: fromRolesAnywhere({
+ *   certificateFile: '/var/lib/kubelet/pki/kubelet-client-current.pem',
+ *   trustAnchorArn, profileArn, roleArn,
+ * }) });
+ * ```
+ * @throws (from the returned function) CredprovError `AWS_CREDENTIALS_ERROR` saying what the
+ * service refused and what to check, or that it could not be reached after `maxAttempts`; never
+ * containing a key or credential.
+ * @see https://docs.aws.amazon.com/rolesanywhere/latest/userguide/authentication-create-session.html
+ * @public
+ */
+export function fromRolesAnywhere(init: RolesAnywhereInit): AwsCredentialIdentityProvider {
+  const now = init.now ?? Date.now;
+  const refreshBefore = init.refreshBeforeExpiryMs ?? 300_000;
+  let cached: AwsCredentialIdentity | undefined;
+  let inflight: Promise<AwsCredentialIdentity> | undefined;
+
+  const fresh = (): boolean =>
+    cached?.expiration !== undefined && cached.expiration.getTime() - now() > refreshBefore;
+
+  return () => {
+    if (cached !== undefined && fresh()) return Promise.resolve(cached);
+    inflight ??= refresh(init, now)
+      .then((c) => {
+        cached = c;
+        return c;
+      })
+      .finally(() => {
+        inflight = undefined;
+      });
+    return inflight;
+  };
+}
+
+async function readInputs(
+  init: RolesAnywhereInit,
+): Promise<{ certificate: string; privateKey: string; chain?: string }> {
+  const read = async (file: string, what: string): Promise<string> => {
+    try {
+      return await readFile(file, 'utf8');
+    } catch (e) {
+      throw credentialsError(
+        `cannot read the ${what} file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+        e,
+      );
+    }
+  };
+  const certificate =
+    init.certificate ??
+    (init.certificateFile === undefined
+      ? undefined
+      : await read(init.certificateFile, 'certificate'));
+  if (certificate === undefined)
+    throw credentialsError('fromRolesAnywhere needs certificateFile or certificate');
+  const keyFile = init.privateKeyFile ?? init.certificateFile;
+  const privateKey =
+    init.privateKey ?? (keyFile === undefined ? undefined : await read(keyFile, 'private key'));
+  if (privateKey === undefined)
+    throw credentialsError('fromRolesAnywhere needs privateKeyFile or privateKey');
+  const chain = init.chainFile === undefined ? undefined : await read(init.chainFile, 'chain');
+  return { certificate, privateKey, ...(chain === undefined ? {} : { chain }) };
+}
+
+async function refresh(init: RolesAnywhereInit, now: () => number): Promise<AwsCredentialIdentity> {
+  const inputs = await readInputs(init);
+  const maxAttempts = init.maxAttempts ?? 3;
+  const deadline = now() + (init.timeoutMs ?? 20_000);
+  const endpoint = init.endpoint ?? process.env['AWS_ENDPOINT_URL_ROLESANYWHERE'];
+  for (let attempt = 1; ; attempt++) {
+    let last: string;
+    let request;
+    try {
+      request = createSessionRequest({
+        ...inputs,
+        ...(init.passphrase === undefined ? {} : { passphrase: init.passphrase }),
+        trustAnchorArn: init.trustAnchorArn,
+        profileArn: init.profileArn,
+        roleArn: init.roleArn,
+        ...(init.region === undefined ? {} : { region: init.region }),
+        ...(init.durationSeconds === undefined ? {} : { durationSeconds: init.durationSeconds }),
+        ...(init.roleSessionName === undefined ? {} : { roleSessionName: init.roleSessionName }),
+        ...(endpoint === undefined ? {} : { endpoint }),
+        date: new Date(now()),
+      });
+    } catch (e) {
+      const detail = isValidationError(e)
+        ? e.issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+        : e instanceof Error
+          ? e.message
+          : String(e);
+      throw credentialsError(`cannot sign the IAM Roles Anywhere request: ${detail}`, e);
+    }
+    try {
+      const res = await fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        signal: AbortSignal.timeout(Math.max(1, deadline - now())),
+      });
+      const text = await res.text();
+      if (res.status === 201 || res.status === 200) return parseCredentials(text);
+      const message = errorMessage(text);
+      const kind = res.headers.get('x-amzn-errortype')?.split(':')[0] ?? `HTTP ${res.status}`;
+      if (/Signature expired|more than 5 minutes|skew/i.test(message)) {
+        const serverDate = res.headers.get('date');
+        const offset =
+          serverDate === null ? undefined : Math.round((now() - Date.parse(serverDate)) / 1000);
+        throw credentialsError(
+          `IAM Roles Anywhere refused the request date: ${message}${offset === undefined ? '' : ` (this clock is about ${offset} s ${offset > 0 ? 'ahead of' : 'behind'} the service)`}; synchronise the node's clock (NTP)`,
+        );
+      }
+      last = `${res.status} ${kind}: ${message}`;
+      if (res.status !== 429 && res.status < 500) {
+        const h = hint(message);
+        throw credentialsError(
+          `IAM Roles Anywhere CreateSession failed: ${last}${h === '' ? '' : `; ${h}`}`,
+        );
+      }
+    } catch (e) {
+      if (e instanceof CredprovError) throw e;
+      last =
+        e instanceof Error && e.name === 'TimeoutError'
+          ? 'no answer in time'
+          : `cannot reach ${new URL(request.url).origin}: ${describe(e)}`;
+    }
+    const delay = Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
+    if (attempt >= maxAttempts || now() + delay >= deadline) {
+      throw credentialsError(
+        `IAM Roles Anywhere CreateSession failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${last}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+function describe(e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (e instanceof Error ? e.message : String(e));
+}
+
+function errorMessage(text: string): string {
+  try {
+    const body = JSON.parse(text) as { message?: string; Message?: string };
+    return body.message ?? body.Message ?? text.slice(0, 200);
+  } catch {
+    return text.slice(0, 200);
+  }
+}
+
+function parseCredentials(text: string): AwsCredentialIdentity {
+  let body: SessionResponse;
+  try {
+    body = JSON.parse(text) as SessionResponse;
+  } catch {
+    throw credentialsError('IAM Roles Anywhere answered with something that is not JSON');
+  }
+  const c = body.credentialSet?.[0]?.credentials;
+  if (
+    c?.accessKeyId === undefined ||
+    c.secretAccessKey === undefined ||
+    c.sessionToken === undefined ||
+    c.expiration === undefined
+  ) {
+    throw credentialsError('IAM Roles Anywhere answered without credentials (empty credentialSet)');
+  }
+  const expiration = new Date(c.expiration);
+  if (Number.isNaN(expiration.getTime()))
+    throw credentialsError('IAM Roles Anywhere answered with an unreadable expiration');
+  return {
+    accessKeyId: c.accessKeyId,
+    secretAccessKey: c.secretAccessKey,
+    sessionToken: c.sessionToken,
+    expiration,
+  };
+}
