@@ -10,6 +10,7 @@ describe('@eksa-credprov/aws export list', () => {
         "createRolesAnywhereTrustPolicy",
         "createSessionRequest",
         "fromRolesAnywhere",
+        "getEcrAuthorizationToken",
         "parseEcrHost",
       ]
     `);

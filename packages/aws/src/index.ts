@@ -3,6 +3,11 @@
 
 export { parseEcrHost, type EcrHost } from './ecr-host.ts';
 export {
+  getEcrAuthorizationToken,
+  type EcrAuthorizationToken,
+  type EcrAuthorizationTokenInit,
+} from './ecr-token.ts';
+export {
   fromRolesAnywhere,
   type AwsCredentialIdentity,
   type AwsCredentialIdentityProvider,

@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   TIMEOUT: 'TIMEOUT',
   /** AWS credentials could not be obtained (IAM Roles Anywhere refused, or could not be reached). */
   AWS_CREDENTIALS_ERROR: 'AWS_CREDENTIALS_ERROR',
+  /** An AWS API other than the credential sources answered with an error (ECR, IAM, ...). */
+  AWS_API_ERROR: 'AWS_API_ERROR',
 } as const;
 
 /** @public */

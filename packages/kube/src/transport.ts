@@ -217,11 +217,13 @@ async function createTransport(kc: KubeConfig): Promise<Transport> {
         await refreshCredentials();
         continue;
       }
+      // Right after a restart the server may not serve a resource type yet ("404 page not found");
+      // a 404 whose Status names the object (or its namespace) is a real answer, not that.
       const unservedAfterOutage =
         res.status === 404 &&
         sawOutage &&
         req.retryUnservedAfterOutage === true &&
-        !isNamespaceNotFound(res.body);
+        !namesAnObject(res.body);
       const retryable = req.idempotent && (RETRY_STATUS.has(res.status) || unservedAfterOutage);
       if (retryable && Date.now() + delay <= req.deadline) {
         await sleep(retryAfterMs(res.body) ?? delay, req.signal);
@@ -250,11 +252,14 @@ async function createTransport(kc: KubeConfig): Promise<Transport> {
   return { server, request: (req) => request(req), watch };
 }
 
-function isNamespaceNotFound(body: unknown): boolean {
+/** True for a 404 Status that names the missing object (or namespace): the type is served. */
+function namesAnObject(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  const details = (body as { kind?: unknown; details?: { name?: unknown } }).details;
   return (
-    typeof body === 'object' &&
-    body !== null &&
-    (body as { details?: { kind?: string } }).details?.kind === 'namespaces'
+    (body as { kind?: unknown }).kind === 'Status' &&
+    typeof details?.name === 'string' &&
+    details.name !== ''
   );
 }
 

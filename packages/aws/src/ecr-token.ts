@@ -1,0 +1,129 @@
+import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+} from './from-roles-anywhere.ts';
+
+/**
+ * Input for {@link getEcrAuthorizationToken}.
+ *
+ * @public
+ */
+export interface EcrAuthorizationTokenInit {
+  /** Region of the registry (ECR Public is always `us-east-1`). */
+  readonly region: string;
+  /** Credentials, or a provider such as {@link fromRolesAnywhere}. */
+  readonly credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** The registry host; `public.ecr.aws` (or `ecr-public.aws.com`) asks ECR Public. */
+  readonly registry?: string;
+  /** Deprecated by AWS: a token works for every registry the caller may read. */
+  readonly registryIds?: readonly string[];
+  /** API endpoint instead of the region's (also `AWS_ENDPOINT_URL_ECR`, read by the SDK). */
+  readonly endpoint?: string;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A registry login. `password` is a secret: never log it.
+ *
+ * @public
+ */
+export interface EcrAuthorizationToken {
+  /** Always `AWS` for ECR. */
+  readonly username: string;
+  readonly password: string;
+  /** ECR tokens last 12 hours. */
+  readonly expiresAt: Date;
+  /** `https://<registry host>`. */
+  readonly proxyEndpoint: string;
+}
+
+function apiError(message: string, cause?: unknown): CredprovError {
+  return new CredprovError({ code: ERROR_CODES.AWS_API_ERROR, message, cause });
+}
+
+/** Splits `base64("AWS:<password>")` on the first colon, as the Go provider does. */
+function decodeToken(token: string | undefined): { username: string; password: string } {
+  if (token === undefined || token === '')
+    throw apiError('ECR answered without an authorization token');
+  const text = Buffer.from(token, 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  if (colon < 0) throw apiError('error parsing username and password from authorization token');
+  return { username: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+
+function failure(e: unknown): CredprovError {
+  if (e instanceof CredprovError) return e;
+  const name = (e as { name?: string }).name ?? 'Error';
+  const message = e instanceof Error ? e.message : String(e);
+  const hint = /credential|token|signature|UnrecognizedClient|ExpiredToken|AccessDenied/i.test(
+    `${name} ${message}`,
+  )
+    ? ': check the credentials and that their role may call ecr:GetAuthorizationToken'
+    : '';
+  return apiError(`ECR GetAuthorizationToken failed: ${name}: ${message}${hint}`, e);
+}
+
+/**
+ * Gets an ECR registry login (what the kubelet provider returns, or what an image pull Secret
+ * needs). Private registries use ECR `GetAuthorizationToken`; `public.ecr.aws` uses ECR Public in
+ * `us-east-1`. The AWS SDK clients load on first use.
+ *
+ * @throws CredprovError `AWS_API_ERROR` with ECR's error and what to check; the password never
+ * appears in it.
+ * @public
+ */
+export async function getEcrAuthorizationToken(
+  init: EcrAuthorizationTokenInit,
+): Promise<EcrAuthorizationToken> {
+  const isPublic = init.registry === 'public.ecr.aws' || init.registry === 'ecr-public.aws.com';
+  const config = {
+    region: isPublic ? 'us-east-1' : init.region,
+    credentials: init.credentials,
+    ...(init.endpoint === undefined ? {} : { endpoint: init.endpoint }),
+  };
+  const options = init.signal === undefined ? {} : { abortSignal: init.signal };
+  try {
+    if (isPublic) {
+      const { ECRPUBLICClient, GetAuthorizationTokenCommand } =
+        await import('@aws-sdk/client-ecr-public');
+      const client = new ECRPUBLICClient(config);
+      try {
+        const out = await client.send(new GetAuthorizationTokenCommand({}), options);
+        const data = out.authorizationData;
+        if (data === undefined) throw apiError('authorization data was empty');
+        return {
+          ...decodeToken(data.authorizationToken),
+          expiresAt: data.expiresAt ?? new Date(Date.now() + 12 * 3_600_000),
+          proxyEndpoint: `https://${init.registry ?? 'public.ecr.aws'}`,
+        };
+      } finally {
+        client.destroy();
+      }
+    }
+    const { ECRClient, GetAuthorizationTokenCommand } = await import('@aws-sdk/client-ecr');
+    const client = new ECRClient(config);
+    try {
+      // registryIds is deprecated by AWS (a token serves every registry the caller may read);
+      // kept because callers pinning registries still pass it.
+      const input =
+        init.registryIds === undefined
+          ? {}
+          : // eslint-disable-next-line @typescript-eslint/no-deprecated
+            { registryIds: [...init.registryIds] };
+      const out = await client.send(new GetAuthorizationTokenCommand(input), options);
+      const data = out.authorizationData?.[0];
+      if (data === undefined) throw apiError('authorization data was empty');
+      return {
+        ...decodeToken(data.authorizationToken),
+        expiresAt: data.expiresAt ?? new Date(Date.now() + 12 * 3_600_000),
+        proxyEndpoint:
+          data.proxyEndpoint ?? (init.registry === undefined ? '' : `https://${init.registry}`),
+      };
+    } finally {
+      client.destroy();
+    }
+  } catch (e) {
+    throw failure(e);
+  }
+}
