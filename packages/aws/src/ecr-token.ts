@@ -106,11 +106,7 @@ export async function getEcrAuthorizationToken(
     try {
       // registryIds is deprecated by AWS (a token serves every registry the caller may read);
       // kept because callers pinning registries still pass it.
-      const input =
-        init.registryIds === undefined
-          ? {}
-          : // eslint-disable-next-line @typescript-eslint/no-deprecated
-            { registryIds: [...init.registryIds] };
+      const input = init.registryIds === undefined ? {} : { registryIds: [...init.registryIds] };
       const out = await client.send(new GetAuthorizationTokenCommand(input), options);
       const data = out.authorizationData?.[0];
       if (data === undefined) throw apiError('authorization data was empty');
