@@ -23,6 +23,8 @@ export interface TestPki {
   /** A certificate from another CA. */
   readonly foreignCert: string;
   readonly foreignKey: string;
+  /** The other CA (issuer of foreignCert). */
+  readonly otherCaCert: string;
   /** A leaf from the CA that expired in 2020. */
   readonly expiredCert: string;
   readonly expiredKey: string;
@@ -168,6 +170,7 @@ export function testPki(): TestPki {
     otherKey: read('other.key'),
     foreignCert: read('foreign-node.crt'),
     foreignKey: read('foreign.key'),
+    otherCaCert: read('other-ca.crt'),
     expiredCert: read('expired.crt'),
     expiredKey: read('expired.key'),
     dir,

@@ -1,0 +1,107 @@
+/**
+ * The few IAM Roles Anywhere control-plane calls the set-up needs, as signed REST requests. The
+ * registry serves only an old `@aws-sdk/client-rolesanywhere` (3.332, before the `@smithy`
+ * packages), so requests are signed here with `@smithy/signature-v4`, the SDK's own signer.
+ *
+ * @internal
+ */
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+} from './from-roles-anywhere.ts';
+
+export interface RolesAnywhereClient {
+  call<T>(
+    operation: string,
+    request: { method: string; path: string; body?: unknown; query?: Record<string, string> },
+  ): Promise<T>;
+}
+
+export interface TrustAnchorDetail {
+  trustAnchorId: string;
+  trustAnchorArn: string;
+  name: string;
+  enabled: boolean;
+  source: { sourceType: string; sourceData: { x509CertificateData?: string } };
+}
+
+export interface ProfileDetail {
+  profileId: string;
+  profileArn: string;
+  name: string;
+  enabled: boolean;
+  roleArns: string[];
+  durationSeconds: number;
+}
+
+export function createRolesAnywhereClient(init: {
+  region: string;
+  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  endpoint?: string | undefined;
+}): RolesAnywhereClient {
+  const base = new URL(
+    init.endpoint ??
+      process.env['AWS_ENDPOINT_URL_ROLESANYWHERE'] ??
+      `https://rolesanywhere.${init.region}.amazonaws.com`,
+  );
+  const signer = new SignatureV4({
+    service: 'rolesanywhere',
+    region: init.region,
+    credentials: init.credentials,
+    sha256: Hash.bind(null, 'sha256'),
+  });
+  return {
+    async call<T>(
+      operation: string,
+      request: { method: string; path: string; body?: unknown; query?: Record<string, string> },
+    ): Promise<T> {
+      const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+      const signed = await signer.sign({
+        method: request.method,
+        protocol: base.protocol,
+        hostname: base.hostname,
+        ...(base.port === '' ? {} : { port: Number(base.port) }),
+        path: request.path,
+        query: request.query ?? {},
+        headers: {
+          host: base.host,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body }),
+      });
+      const search = new URLSearchParams(request.query ?? {}).toString();
+      let res: Response;
+      try {
+        res = await fetch(`${base.origin}${request.path}${search === '' ? '' : `?${search}`}`, {
+          method: request.method,
+          headers: signed.headers,
+          ...(body === undefined ? {} : { body }),
+        });
+      } catch (e) {
+        throw new CredprovError({
+          code: ERROR_CODES.AWS_API_ERROR,
+          message: `IAM Roles Anywhere ${operation}: cannot reach ${base.origin}: ${(e as { cause?: { code?: string } }).cause?.code ?? String(e)}`,
+          cause: e,
+        });
+      }
+      const text = await res.text();
+      if (!res.ok) {
+        let message = text.slice(0, 300);
+        try {
+          message = (JSON.parse(text) as { message?: string }).message ?? message;
+        } catch {
+          // keep the text
+        }
+        const kind = res.headers.get('x-amzn-errortype')?.split(':')[0] ?? `HTTP ${res.status}`;
+        throw new CredprovError({
+          code: ERROR_CODES.AWS_API_ERROR,
+          message: `IAM Roles Anywhere ${operation} failed: ${res.status} ${kind}: ${message}`,
+        });
+      }
+      return (text === '' ? {} : JSON.parse(text)) as T;
+    },
+  };
+}
