@@ -97,6 +97,33 @@ describe('fromRolesAnywhere against the emulator', () => {
     expect(b?.headers['authorization']).toMatch(/^AWS4-X509-ECDSA-SHA256 /);
   });
 
+  it('sends the intermediate chain, which the service needs to reach the trust anchor', async () => {
+    const chainFile = join(testPki().dir, 'intermediate-chain.pem');
+    writeFileSync(chainFile, testPki().intermediateCert);
+    const certificateFile = kubeletFile(testPki().chainedCert, testPki().chainedKey);
+    const creds = await fromRolesAnywhere({
+      ...arns,
+      certificateFile,
+      chainFile,
+      endpoint: awsTestEnv().rolesanywhere,
+    })();
+    expect(creds.accessKeyId).toMatch(/^ASIA/);
+    expect((await sessions()).at(-1)?.headers['x-amz-x509-chain']).toBe(
+      new X509Certificate(testPki().intermediateCert).raw.toString('base64'),
+    );
+    const e = await failure(
+      fromRolesAnywhere({
+        ...arns,
+        certificateFile,
+        endpoint: awsTestEnv().rolesanywhere,
+        maxAttempts: 1,
+      })(),
+    );
+    expect(e.message).toMatch(
+      /Untrusted signing certificate: x509: certificate signed by unknown authority/,
+    );
+  });
+
   it('retries throttling and 5xx with backoff', async () => {
     await control('POST', '/_emulator/faults', { statuses: [429, 503] });
     const before = await count();

@@ -23,6 +23,10 @@ export interface TestPki {
   /** A certificate from another CA. */
   readonly foreignCert: string;
   readonly foreignKey: string;
+  /** An intermediate CA signed by caCert, and a leaf it issued (needs the chain to verify). */
+  readonly intermediateCert: string;
+  readonly chainedCert: string;
+  readonly chainedKey: string;
   /** The other CA (issuer of foreignCert). */
   readonly otherCaCert: string;
   /** A leaf from the CA that expired in 2020. */
@@ -118,6 +122,41 @@ export function testPki(): TestPki {
   ssl('genrsa', '-out', at('other.key'), '2048');
   ssl('genrsa', '-out', at('foreign.key'), '2048');
   leaf('foreign-node', 'foreign.key', 'other-ca');
+  writeFileSync(
+    at('ca.ext'),
+    'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n',
+  );
+  ssl('genrsa', '-out', at('intermediate.key'), '2048');
+  ssl(
+    'req',
+    '-new',
+    '-key',
+    at('intermediate.key'),
+    '-subj',
+    '/CN=intermediate',
+    '-out',
+    at('intermediate.csr'),
+  );
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    at('intermediate.csr'),
+    '-CA',
+    at('ca.crt'),
+    '-CAkey',
+    at('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '7',
+    '-sha256',
+    '-extfile',
+    at('ca.ext'),
+    '-out',
+    at('intermediate.crt'),
+  );
+  ssl('genrsa', '-out', at('chained.key'), '2048');
+  leaf('chained', 'chained.key', 'intermediate');
   // An already-expired leaf needs explicit dates, which only `openssl ca` takes (not x509 -days).
   writeFileSync(at('index.txt'), '');
   writeFileSync(at('serial'), '1000\n');
@@ -171,6 +210,9 @@ export function testPki(): TestPki {
     foreignCert: read('foreign-node.crt'),
     foreignKey: read('foreign.key'),
     otherCaCert: read('other-ca.crt'),
+    intermediateCert: read('intermediate.crt'),
+    chainedCert: read('chained.crt'),
+    chainedKey: read('chained.key'),
     expiredCert: read('expired.crt'),
     expiredKey: read('expired.key'),
     dir,
