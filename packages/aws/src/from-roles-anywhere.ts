@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CredprovError, ERROR_CODES, isValidationError } from '@eksa-credprov/core';
-import { createSessionRequest } from './session-request.ts';
+import { createSessionRequest, type SessionRequestInit } from './session-request.ts';
 
 /**
  * AWS credentials, shaped as the AWS SDK for JavaScript v3 expects them
@@ -24,7 +24,16 @@ export type AwsCredentialIdentityProvider = () => Promise<AwsCredentialIdentity>
  *
  * @public
  */
-export interface RolesAnywhereInit {
+export interface RolesAnywhereInit extends Pick<
+  SessionRequestInit,
+  | 'trustAnchorArn'
+  | 'profileArn'
+  | 'roleArn'
+  | 'region'
+  | 'durationSeconds'
+  | 'roleSessionName'
+  | 'passphrase'
+> {
   /** PEM file with the certificate (may also hold the key, as the kubelet's does). */
   readonly certificateFile?: string;
   /** PEM file with the private key. @default `certificateFile` */
@@ -35,16 +44,6 @@ export interface RolesAnywhereInit {
   readonly certificate?: string;
   /** PEM text, instead of `privateKeyFile`. */
   readonly privateKey?: string;
-  /** Passphrase of an encrypted PKCS#8 key. */
-  readonly passphrase?: string;
-  readonly trustAnchorArn: string;
-  readonly profileArn: string;
-  readonly roleArn: string;
-  /** @default the trust anchor's region */
-  readonly region?: string;
-  /** @default 3600 */
-  readonly durationSeconds?: number;
-  readonly roleSessionName?: string;
   /** Base URL instead of `https://rolesanywhere.<region>.amazonaws.com` (also `AWS_ENDPOINT_URL_ROLESANYWHERE`). */
   readonly endpoint?: string;
   /** Refresh credentials this long before they expire. @default 300000 (5 minutes) */

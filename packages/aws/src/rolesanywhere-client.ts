@@ -13,6 +13,7 @@ import type {
   AwsCredentialIdentityProvider,
 } from './from-roles-anywhere.ts';
 
+/** Signed calls to the Roles Anywhere REST API. */
 export interface RolesAnywhereClient {
   call<T>(
     operation: string,
@@ -20,6 +21,7 @@ export interface RolesAnywhereClient {
   ): Promise<T>;
 }
 
+/** A trust anchor as the API returns it (the fields used here). */
 export interface TrustAnchorDetail {
   trustAnchorId: string;
   trustAnchorArn: string;
@@ -28,6 +30,7 @@ export interface TrustAnchorDetail {
   source: { sourceType: string; sourceData: { x509CertificateData?: string } };
 }
 
+/** A profile as the API returns it (the fields used here). */
 export interface ProfileDetail {
   profileId: string;
   profileArn: string;
@@ -37,6 +40,7 @@ export interface ProfileDetail {
   durationSeconds: number;
 }
 
+/** A client for one region, signing with the given credentials; `endpoint` for the emulator. */
 export function createRolesAnywhereClient(init: {
   region: string;
   credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
