@@ -1,4 +1,12 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.config.base.ts';
 
-export default defineConfig(packageBuild);
+export default defineConfig({
+  ...packageBuild,
+  // The package, the node-side provider's API (@eksa-credprov/aws/provider) and its bin.
+  entry: {
+    index: 'src/index.ts',
+    provider: 'src/provider.ts',
+    'bin/provider': 'src/bin/provider.ts',
+  },
+});
