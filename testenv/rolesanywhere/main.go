@@ -41,7 +41,11 @@ import (
 
 const account = "123456789012"
 
-var namePattern = regexp.MustCompile(`^[ a-zA-Z0-9-_]{1,255}$`)
+var (
+	namePattern   = regexp.MustCompile(`^[ a-zA-Z0-9-_]{1,255}$`)
+	scopePattern  = regexp.MustCompile(`Credential=[^/]+/\d{8}/([^/]+)/rolesanywhere/`)
+	unsafeSession = regexp.MustCompile(`[^\w+=,.@-]`)
+)
 
 type tag struct {
 	Key   string `json:"key"`
@@ -146,7 +150,7 @@ func newID() string {
 
 // regionOf takes the region from a SigV4 Authorization header's credential scope.
 func regionOf(r *http.Request) string {
-	if m := regexp.MustCompile(`Credential=[^/]+/\d{8}/([^/]+)/rolesanywhere/`).FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
+	if m := scopePattern.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
 		return m[1]
 	}
 	return "us-east-1"
@@ -558,7 +562,7 @@ func (s *server) session(r *http.Request, body []byte, rec *captured) (int, any,
 	if m == nil {
 		return 0, nil, fail(403, "AccessDeniedException", "Authorization header is not an X.509 SigV4 signature")
 	}
-	alg, serial, scopeDate, signedHeaders, sigHex := m[1], m[2], m[3], strings.Split(m[5], ";"), m[6]
+	alg, serial, scopeDate, scopeRegion, signedHeaders, sigHex := m[1], m[2], m[3], m[4], strings.Split(m[5], ";"), m[6]
 	for _, required := range []string{"host", "x-amz-date", "x-amz-x509"} {
 		if !contains(signedHeaders, required) {
 			return 0, nil, fail(403, "AccessDeniedException", "%s must be signed", required)
@@ -588,7 +592,7 @@ func (s *server) session(r *http.Request, body []byte, rec *captured) (int, any,
 	}
 	rec.CanonicalRequest = canonicalRequest(r, signedHeaders, body)
 	crHash := sha256.Sum256([]byte(rec.CanonicalRequest))
-	stringToSign := strings.Join([]string{alg, r.Header.Get("X-Amz-Date"), scopeDate + "/" + regionFromScope(r) + "/rolesanywhere/aws4_request", hex.EncodeToString(crHash[:])}, "\n")
+	stringToSign := strings.Join([]string{alg, r.Header.Get("X-Amz-Date"), scopeDate + "/" + scopeRegion + "/rolesanywhere/aws4_request", hex.EncodeToString(crHash[:])}, "\n")
 	sig, _ := hex.DecodeString(sigHex)
 	digest := sha256.Sum256([]byte(stringToSign))
 	valid := false
@@ -681,10 +685,6 @@ func (s *server) session(r *http.Request, body []byte, rec *captured) (int, any,
 	}, nil
 }
 
-func regionFromScope(r *http.Request) string {
-	return authPattern.FindStringSubmatch(r.Header.Get("Authorization"))[4]
-}
-
 func contains(list []string, v string) bool {
 	for _, x := range list {
 		if x == v {
@@ -754,5 +754,5 @@ func (s *server) credentials(roleArn, sessionName string, duration int) (map[str
 }
 
 func sanitize(name string) string {
-	return regexp.MustCompile(`[^\w+=,.@-]`).ReplaceAllString(name, "-")
+	return unsafeSession.ReplaceAllString(name, "-")
 }

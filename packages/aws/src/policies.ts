@@ -1,4 +1,10 @@
-import { ISSUE_CODES, parseArn, ValidationError, type ValidationIssue } from '@eksa-credprov/core';
+import {
+  ISSUE_CODES,
+  isAwsRegion,
+  parseArn,
+  ValidationError,
+  type ValidationIssue,
+} from '@eksa-credprov/core';
 
 /** An IAM policy document. @public */
 export interface PolicyDocument {
@@ -76,7 +82,7 @@ export function createEcrReadPolicy(init: EcrReadPolicyInit): PolicyDocument {
       });
   });
   (init.regions ?? []).forEach((r, i) => {
-    if (!/^[a-z]{2,4}(-[a-z]+){1,3}-[0-9]{1,2}$/.test(r))
+    if (!isAwsRegion(r))
       issues.push({
         path: `regions[${i}]`,
         code: ISSUE_CODES.INVALID_REGION,

@@ -18,9 +18,19 @@ const PARTITIONS = [
   'aws-eusc',
 ] as const;
 
+/**
+ * True when `value` is an AWS region code such as `us-west-2`, `us-gov-east-1`, `cn-north-1` or
+ * `eusc-de-east-1` (any partition).
+ *
+ * @public
+ */
+export function isAwsRegion(value: string): boolean {
+  return REGION.test(value);
+}
+
 /** @internal */
 export function checkRegion(value: string): string | undefined {
-  if (REGION.test(value)) return undefined;
+  if (isAwsRegion(value)) return undefined;
   return `${quote(value)} is not an AWS region code; write one such as "us-west-2" or "eu-central-1"`;
 }
 

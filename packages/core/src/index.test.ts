@@ -40,6 +40,7 @@ describe('@eksa-credprov/core export list', () => {
         "createRolesAnywhereCredfile",
         "createRolesAnywhereSecret",
         "formatGoDuration",
+        "isAwsRegion",
         "isCredprovError",
         "isPackage",
         "isValidationError",

@@ -20,7 +20,7 @@ export {
   validateImagePattern,
   type ImagePattern,
 } from './image-pattern.ts';
-export { parseArn, type Arn, type ArnKind } from './aws-names.ts';
+export { isAwsRegion, parseArn, type Arn, type ArnKind } from './aws-names.ts';
 export {
   CREDENTIAL_PROVIDER_PACKAGE_NAME,
   DEFAULT_CACHE_DURATION,

@@ -1,4 +1,4 @@
-import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
+import { CredprovError, ERROR_CODES, isCredprovError } from '@eksa-credprov/core';
 
 /** What the API server said, as far as an error needs it. */
 export interface KubeStatusInfo {
@@ -44,8 +44,8 @@ export class KubeApiError extends CredprovError implements KubeStatusInfo {
  */
 export function isKubeApiError(value: unknown): value is KubeApiError {
   return (
-    value instanceof Error &&
-    (value as { code?: unknown }).code === ERROR_CODES.KUBE_API_ERROR &&
+    isCredprovError(value) &&
+    value.code === ERROR_CODES.KUBE_API_ERROR &&
     typeof (value as { status?: unknown }).status === 'number'
   );
 }
