@@ -136,7 +136,8 @@ func (s *server) reset() {
 	s.profiles = map[string]*profile{}
 	s.tags = map[string][]tag{}
 	s.faults = nil
-	s.sessions = nil
+	// Empty, not nil: a nil slice would be sent as JSON null before the first CreateSession.
+	s.sessions = []captured{}
 }
 
 func newID() string {
