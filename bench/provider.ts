@@ -1,18 +1,21 @@
 // Cold exec of the kubelet credential provider, request on stdin to response on stdout, against
 // moto ECR and the Roles Anywhere emulator on loopback (scripts/testenv up; scripts/bootstrap
-// builds packages/aws/dist): our node bundle against the Go ecr-credential-provider (static keys),
-// and ours natively against ecr-credential-provider + aws_signing_helper (IAM Roles Anywhere).
-// Peak memory from /usr/bin/time. Interleaved runs, medians.
+// builds packages/aws/dist): our single executable and our node bundle against the Go
+// ecr-credential-provider (static keys), and ours natively against ecr-credential-provider +
+// aws_signing_helper (IAM Roles Anywhere). Bare `node -e 0` and the single executable with an
+// empty main are measured too: they are the floor any Node program starts from. Peak memory from
+// /usr/bin/time. Interleaved runs, medians.
 //   node bench/provider.ts
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { awsTestEnv, createAnchorAndProfile, testPki } from '../packages/aws/src/test-support.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const UPSTREAM = resolve(ROOT, '.testenv/bin/ecr-credential-provider');
-const OURS = resolve(ROOT, 'packages/aws/dist/bin/provider.js');
+const BUNDLE = resolve(ROOT, 'packages/aws/dist/eksa-ecr-credential-provider.cjs');
+const SEA = resolve(ROOT, 'packages/aws/dist/eksa-ecr-credential-provider');
 const REQUEST = `${JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion: 'credentialprovider.kubelet.k8s.io/v1', image: '123456789012.dkr.ecr.us-west-2.amazonaws.com/app' })}\n`;
 const median = (xs: number[]): number =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -54,17 +57,22 @@ function run(command: string[], configFile: string): { ms: number; kb: number } 
     },
   });
   const ms = performance.now() - start;
-  if (r.status !== 0 || !r.stdout.includes('"auth"'))
+  const answers = !command.includes('--help') && !command.includes('-e');
+  if (r.status !== 0 || (answers && !r.stdout.includes('"auth"')))
     throw new Error(`${command.join(' ')} failed: ${r.stderr}`);
   return { ms, kb: Number(r.stderr.trim().split('\n').at(-1)) };
 }
 
 const RUNS = 15;
 const cases = {
-  oursKeys: () => run([process.execPath, OURS], keys),
+  seaKeys: () => run([SEA], keys),
+  bundleKeys: () => run([process.execPath, BUNDLE], keys),
   goKeys: () => run([UPSTREAM, 'get-credentials'], keys),
-  oursRa: () => run([process.execPath, OURS], credfile),
+  seaRa: () => run([SEA], credfile),
+  bundleRa: () => run([process.execPath, BUNDLE], credfile),
   goRa: () => run([UPSTREAM, 'get-credentials'], credfile),
+  nodeFloor: () => run([process.execPath, '-e', '0'], keys),
+  seaHelp: () => run([SEA, '--help'], keys),
 };
 const results: Record<string, { ms: number[]; kb: number[] }> = {};
 for (const name of Object.keys(cases)) results[name] = { ms: [], kb: [] };
@@ -78,11 +86,18 @@ for (let i = 0; i < RUNS; i++) {
 }
 const ms = (n: string): number => median(results[n]?.ms ?? []);
 const mb = (n: string): string => (Math.max(...(results[n]?.kb ?? [])) / 1024).toFixed(0);
+const row = (label: string, ours: string, go: string, goal: string): string =>
+  `| ${label} | ${ms(ours).toFixed(0)} ms | ${ms(go).toFixed(0)} ms | **${(ms(ours) / ms(go)).toFixed(2)}** | ${goal} | ${mb(ours)} MB / ${mb(go)} MB |`;
 console.log(`## eksa-ecr-credential-provider cold exec (${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, moto and the emulator on 127.0.0.1)
 
-| median of ${RUNS}, request on stdin to response on stdout | ours (node bundle) | Go | ours / Go | goal | peak RSS ours / Go |
+| median of ${RUNS}, request on stdin to response on stdout | ours | Go | ours / Go | goal | peak RSS ours / Go |
 | --- | --- | --- | --- | --- | --- |
-| static keys (vs ecr-credential-provider v1.37.1) | ${ms('oursKeys').toFixed(0)} ms | ${ms('goKeys').toFixed(0)} ms | **${(ms('oursKeys') / ms('goKeys')).toFixed(2)}** | ≤ 1.5 | ${mb('oursKeys')} MB / ${mb('goKeys')} MB |
-| IAM Roles Anywhere (ours native vs ecr-credential-provider + aws_signing_helper) | ${ms('oursRa').toFixed(0)} ms | ${ms('goRa').toFixed(0)} ms | **${(ms('oursRa') / ms('goRa')).toFixed(2)}** | < 1.0 | ${mb('oursRa')} MB / ${mb('goRa')} MB |
+${row('static keys: single executable vs ecr-credential-provider v1.37.1', 'seaKeys', 'goKeys', '≤ 1.5')}
+${row('static keys: node bundle vs ecr-credential-provider', 'bundleKeys', 'goKeys', '≤ 1.5')}
+${row('IAM Roles Anywhere: single executable (native) vs ecr-credential-provider + aws_signing_helper', 'seaRa', 'goRa', '< 1.0')}
+${row('IAM Roles Anywhere: node bundle (native) vs the Go pair', 'bundleRa', 'goRa', '< 1.0')}
+
+Floors: \`node -e 0\` ${ms('nodeFloor').toFixed(0)} ms (${mb('nodeFloor')} MB); the single executable printing --help ${ms('seaHelp').toFixed(0)} ms.
+Single executable: ${(statSync(SEA).size / 1024 / 1024).toFixed(1)} MB; node bundle: ${(statSync(BUNDLE).size / 1024).toFixed(0)} KB.
 `);
 process.exit(0);

@@ -42,8 +42,8 @@ function apiError(message: string, cause?: unknown): CredprovError {
   return new CredprovError({ code: ERROR_CODES.AWS_API_ERROR, message, cause });
 }
 
-/** Splits `base64("AWS:<password>")` on the first colon, as the Go provider does. */
-function decodeToken(token: string | undefined): { username: string; password: string } {
+/** Splits `base64("AWS:<password>")` on the first colon, as the Go provider does. @internal */
+export function decodeToken(token: string | undefined): { username: string; password: string } {
   if (token === undefined || token === '')
     throw apiError('ECR answered without an authorization token');
   const text = Buffer.from(token, 'base64').toString('utf8');

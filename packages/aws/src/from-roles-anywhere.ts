@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CredprovError, ERROR_CODES, isValidationError } from '@eksa-credprov/core';
+import { describeNetworkError, send } from './http.ts';
 import { createSessionRequest, type SessionRequestInit } from './session-request.ts';
 
 /**
@@ -54,6 +55,10 @@ export interface RolesAnywhereInit extends Pick<
   readonly timeoutMs?: number;
   /** The clock used to sign. @default `Date.now` */
   readonly now?: () => number;
+  /** PEM roots to trust instead of Node's, as the SDK's `AWS_CA_BUNDLE`. */
+  readonly caBundle?: string;
+  /** Where `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` are read. @default `process.env` */
+  readonly proxyEnv?: Readonly<Record<string, string | undefined>>;
 }
 
 interface SessionResponse {
@@ -184,20 +189,25 @@ async function refresh(init: RolesAnywhereInit, now: () => number): Promise<AwsC
       throw credentialsError(`cannot sign the IAM Roles Anywhere request: ${detail}`, e);
     }
     try {
-      const res = await fetch(request.url, {
+      const res = await send({
         method: request.method,
+        url: request.url,
         headers: request.headers,
         body: request.body,
         signal: AbortSignal.timeout(Math.max(1, deadline - now())),
+        ca: init.caBundle,
+        proxyEnv: init.proxyEnv,
       });
-      const text = await res.text();
+      const text = res.text;
       if (res.status === 201 || res.status === 200) return parseCredentials(text);
       const message = errorMessage(text);
-      const kind = res.headers.get('x-amzn-errortype')?.split(':')[0] ?? `HTTP ${res.status}`;
+      const kind = String(res.headers['x-amzn-errortype'] ?? `HTTP ${res.status}`).split(':')[0];
       if (/Signature expired|more than 5 minutes|skew/i.test(message)) {
-        const serverDate = res.headers.get('date');
+        const serverDate = res.headers.date;
         const offset =
-          serverDate === null ? undefined : Math.round((now() - Date.parse(serverDate)) / 1000);
+          serverDate === undefined
+            ? undefined
+            : Math.round((now() - Date.parse(serverDate)) / 1000);
         throw credentialsError(
           `IAM Roles Anywhere refused the request date: ${message}${offset === undefined ? '' : ` (this clock is about ${offset} s ${offset > 0 ? 'ahead of' : 'behind'} the service)`}; synchronise the node's clock (NTP)`,
         );
@@ -214,7 +224,7 @@ async function refresh(init: RolesAnywhereInit, now: () => number): Promise<AwsC
       last =
         e instanceof Error && e.name === 'TimeoutError'
           ? 'no answer in time'
-          : `cannot reach ${new URL(request.url).origin}: ${describe(e)}`;
+          : `cannot reach ${new URL(request.url).origin}: ${describeNetworkError(e)}`;
     }
     const delay = Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
     if (attempt >= maxAttempts || now() + delay >= deadline) {
@@ -224,11 +234,6 @@ async function refresh(init: RolesAnywhereInit, now: () => number): Promise<AwsC
     }
     await new Promise((r) => setTimeout(r, delay));
   }
-}
-
-function describe(e: unknown): string {
-  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (e instanceof Error ? e.message : String(e));
 }
 
 function errorMessage(text: string): string {

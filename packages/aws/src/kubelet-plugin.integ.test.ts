@@ -9,11 +9,12 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createKubeletCredentialProviderConfig, toYaml } from '@eksa-credprov/core';
 import { describe, expect, it } from 'vitest';
-import { awsTestEnv, testPki } from './test-support.ts';
+import { PROVIDER_FORMS, awsTestEnv, testPki } from './test-support.ts';
 
 const run = promisify(execFile);
 const HARNESS = resolve(import.meta.dirname, '../../../.testenv/bin/kubelet-plugin');
-const PROVIDER = resolve(import.meta.dirname, 'bin/provider.ts');
+// The form deployed on nodes: the single executable (scripts/bootstrap builds it).
+const PROVIDER = PROVIDER_FORMS.sea[0];
 const REGISTRY = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 
 interface Lookup {
@@ -37,10 +38,7 @@ async function kubeletLookup(
   );
   // The kubelet execs <bin-dir>/<name>: a wrapper that counts execs, then runs our provider.
   const wrapper = join(dir, 'eksa-ecr-credential-provider');
-  writeFileSync(
-    wrapper,
-    `#!/bin/sh\necho exec >> ${count}\nexec ${process.execPath} --conditions=@eksa-credprov/source ${PROVIDER} "$@"\n`,
-  );
+  writeFileSync(wrapper, `#!/bin/sh\necho exec >> ${count}\nexec ${PROVIDER} "$@"\n`);
   chmodSync(wrapper, 0o755);
   const config = createKubeletCredentialProviderConfig({
     kubernetesVersion,
@@ -49,6 +47,7 @@ async function kubeletLookup(
         name: 'eksa-ecr-credential-provider',
         matchImages: ['*.dkr.ecr.*.amazonaws.com'],
         defaultCacheDuration: '5h',
+        args: ['get-credentials'],
         env: [
           { name: 'AWS_CONFIG_FILE', value: awsConfig },
           { name: 'AWS_PROFILE', value: 'default' },

@@ -2,61 +2,33 @@
  * eksa-ecr-credential-provider run as the kubelet runs it: a process, a request on stdin, the
  * credential package's environment; against moto ECR and the IAM Roles Anywhere emulator.
  */
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import {
-  createRolesAnywhereCredfile,
-  parseCredentialProviderResponse,
-  type CredentialProviderApiVersion,
-} from '@eksa-credprov/core';
+import { createRolesAnywhereCredfile, parseCredentialProviderResponse } from '@eksa-credprov/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { awsTestEnv, createAnchorAndProfile, sessions, testPki } from './test-support.ts';
+import {
+  awsTestEnv,
+  createAnchorAndProfile,
+  execProvider,
+  providerRequest,
+  sessions,
+  testFile,
+  testPki,
+  type ProviderRun,
+} from './test-support.ts';
 
-const BIN = resolve(import.meta.dirname, 'bin/provider.ts');
 const IMAGE = '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-
-function provide(
-  stdin: string,
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((ok) => {
-    // Only what the chart puts in the provider's environment, plus the endpoints of the fakes.
-    const child = execFile(
-      process.execPath,
-      ['--conditions=@eksa-credprov/source', BIN],
-      {
-        env: {
-          PATH: '/usr/bin:/bin',
-          HOME: testPki().dir,
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_ENDPOINT_URL_ECR: awsTestEnv().moto,
-          ...env,
-        },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => {
-        ok({ code: error === null ? 0 : ((error as { code?: number }).code ?? 1), stdout, stderr });
-      },
-    );
-    child.stdin?.end(stdin);
-  });
-}
-
-const request = (
-  image: string,
-  apiVersion: CredentialProviderApiVersion = 'credentialprovider.kubelet.k8s.io/v1',
-): string => `${JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion, image })}\n`;
-
-function file(name: string, text: string): string {
-  const path = join(testPki().dir, name);
-  writeFileSync(path, text, { mode: 0o600 });
-  return path;
-}
+const provide = (stdin: string, env: Record<string, string>): Promise<ProviderRun> =>
+  execProvider(stdin, env);
+const request = providerRequest;
+const file = testFile;
 
 let keysConfig = '';
+let noRegionConfig = '';
 beforeAll(() => {
+  noRegionConfig = file(
+    'provider-keys-no-region.ini',
+    `[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${SECRET}\n`,
+  );
   keysConfig = file(
     'provider-keys.ini',
     `[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${SECRET}\nregion = us-west-2\n`,
@@ -145,18 +117,20 @@ describe('eksa-ecr-credential-provider', () => {
       'a missing config file',
       request(IMAGE),
       { AWS_CONFIG_FILE: '/nonexistent/aws-creds' },
-      /cannot read AWS_CONFIG_FILE \/nonexistent\/aws-creds: ENOENT/,
+      /cannot read AWS_CONFIG_FILE \/nonexistent\/aws-creds: ENOENT; check the Secret/,
     ],
     [
       'a non-ECR host with no region',
       request('registry.example.com/app'),
-      {},
+      { AWS_CONFIG_FILE: 'NO_REGION' },
       /registry\.example\.com is not an ECR host and no region is configured/,
     ],
   ])(
     'fails cleanly on %s: exit 1, one line on stderr, nothing on stdout, no secret',
-    async (_name, stdin, env, message) => {
-      const out = await provide(stdin, { AWS_CONFIG_FILE: keysConfig, ...env });
+    async (_name, stdin, rowEnv, message) => {
+      const env: Record<string, string> = { AWS_CONFIG_FILE: keysConfig, ...rowEnv };
+      if (env['AWS_CONFIG_FILE'] === 'NO_REGION') env['AWS_CONFIG_FILE'] = noRegionConfig;
+      const out = await provide(stdin, env);
       expect(out.code).toBe(1);
       expect(out.stdout).toBe('');
       expect(out.stderr.split('\n').filter((l) => l !== '')).toHaveLength(1);

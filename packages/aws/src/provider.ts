@@ -10,17 +10,23 @@
  */
 import { readFile } from 'node:fs/promises';
 import {
+  CredprovError,
+  ERROR_CODES,
   createCredentialProviderResponse,
   formatGoDuration,
+  parseGoDuration,
   isCredprovError,
   isValidationError,
+  matchImage,
   parseCredentialProviderRequest,
-  parseRolesAnywhereCredfile,
+  validateImagePattern,
   type CredentialProviderResponse,
 } from '@eksa-credprov/core';
+import { getEcrTokenDirect } from './ecr-direct.ts';
 import { parseEcrHost } from './ecr-host.ts';
-import { getEcrAuthorizationToken } from './ecr-token.ts';
+import { getEcrAuthorizationToken, type EcrAuthorizationToken } from './ecr-token.ts';
 import { fromRolesAnywhere, type AwsCredentialIdentityProvider } from './from-roles-anywhere.ts';
+import { NO_PROFILE, resolveProviderConfig, type ProviderConfig } from './provider-config.ts';
 
 /** What one run of the provider printed and how it ended. @public */
 export interface ProviderResult {
@@ -34,13 +40,85 @@ export interface ProviderRunInit {
   /** The request text (what the kubelet writes to stdin). */
   readonly stdin: string;
   /**
-   * Where `AWS_CONFIG_FILE`, `AWS_PROFILE` and `AWS_REGION` are read. The AWS SDK's standard chain
-   * (for profiles that are not Roles Anywhere) always reads the process environment.
+   * The command-line arguments after the program name (the `args` of the kubelet's
+   * `CredentialProviderConfig`): `get-credentials` (accepted for compatibility with the Go
+   * provider), `--profile-for=PATTERN=PROFILE`, repeatable: the first rule whose `matchImages`
+   * pattern matches the image chooses the AWS profile, instead of `AWS_PROFILE`; and
+   * `--timeout=DURATION` (a Go duration under 60s), the overall deadline.
+   * @default []
+   */
+  readonly args?: readonly string[];
+  /**
+   * Where `AWS_CONFIG_FILE`, `AWS_PROFILE`, `AWS_REGION`, the endpoint, CA bundle and proxy
+   * variables are read. When the SDK's chain is needed (assume-role, SSO, web identity, other
+   * `credential_process` commands), the SDK reads the process environment.
    * @default `process.env`
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Overall deadline, well under the kubelet's 60 s exec timeout. @default 45000 */
+  /**
+   * Overall deadline, well under the kubelet's 60 s exec timeout; `--timeout` in `args` wins.
+   * @default 45000
+   */
   readonly timeoutMs?: number;
+}
+
+/** A `--profile-for` rule: images matching `pattern` use `profile`. @public */
+export interface ProfileRule {
+  readonly pattern: string;
+  readonly profile: string;
+}
+
+/**
+ * Parses the provider's arguments.
+ *
+ * @throws Error naming the argument and what is expected.
+ * @public
+ */
+export function parseProviderArgs(args: readonly string[]): {
+  rules: readonly ProfileRule[];
+  timeoutMs?: number;
+} {
+  const rules: ProfileRule[] = [];
+  let timeoutMs: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === 'get-credentials') continue;
+    if (arg === '--timeout' || arg.startsWith('--timeout=')) {
+      const text = arg === '--timeout' ? args[++i] : arg.slice('--timeout='.length);
+      let ms: number | undefined;
+      try {
+        ms = text === undefined ? undefined : parseGoDuration(text);
+      } catch {
+        ms = undefined;
+      }
+      if (ms === undefined || ms <= 0 || ms >= 60_000)
+        throw new Error(
+          `--timeout needs a duration above 0 and under the kubelet's 60s, such as 30s; got "${text ?? ''}"`,
+        );
+      timeoutMs = ms;
+      continue;
+    }
+    let value: string | undefined;
+    if (arg === '--profile-for') value = args[++i];
+    else if (arg.startsWith('--profile-for=')) value = arg.slice('--profile-for='.length);
+    else
+      throw new Error(
+        `unknown argument "${arg}": this provider takes get-credentials, --profile-for=PATTERN=PROFILE and --timeout=DURATION`,
+      );
+    const eq = value?.lastIndexOf('=') ?? -1;
+    if (value === undefined || eq <= 0 || eq === value.length - 1)
+      throw new Error(
+        `--profile-for needs PATTERN=PROFILE, such as *.dkr.ecr.us-west-2.amazonaws.com=west; got "${value ?? ''}"`,
+      );
+    const pattern = value.slice(0, eq);
+    const problems = validateImagePattern(pattern);
+    if (problems.length > 0)
+      throw new Error(
+        `--profile-for pattern "${pattern}": ${problems.map((p) => p.message).join('; ')}`,
+      );
+    rules.push({ pattern, profile: value.slice(eq + 1) });
+  }
+  return { rules, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
 }
 
 /** The registry host of an image, as the Go provider takes it (`url.Parse`, `Hostname()`). */
@@ -49,63 +127,90 @@ export function imageHost(image: string): string {
   return url.hostname.replace(/^\[|\]$/g, '');
 }
 
-/** The credentials for `AWS_PROFILE` in `AWS_CONFIG_FILE`: native Roles Anywhere, or the SDK's chain. */
-async function credentialsFor(
-  env: Readonly<Record<string, string | undefined>>,
-  notes: string[],
-): Promise<{ provider?: AwsCredentialIdentityProvider; region?: string }> {
-  const file = env['AWS_CONFIG_FILE'];
-  const profile = env['AWS_PROFILE'] ?? 'default';
-  if (file === undefined || file === '') return {};
-  let text: string;
+async function readCaBundle(file: string | undefined): Promise<string | undefined> {
+  if (file === undefined || file === '') return undefined;
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (e) {
     throw new Error(
-      `cannot read AWS_CONFIG_FILE ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}; check the Secret the credential package mounts`,
+      `cannot read the CA bundle ${file} (AWS_CA_BUNDLE or ca_bundle): ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
       { cause: e },
     );
   }
-  if (!/credential_process\s*=\s*\S*aws_signing_helper\s+credential-process/.test(text)) return {};
-  let credfile;
-  try {
-    credfile = parseRolesAnywhereCredfile(text, { profile });
-  } catch (e) {
-    if (isValidationError(e) && e.issues.some((i) => i.message.includes('has no profile'))) {
-      throw new Error(
-        `AWS_CONFIG_FILE ${file} has no profile "${profile}" (AWS_PROFILE); named profiles are written [profile NAME]`,
-        { cause: e },
-      );
+}
+
+/** Gets the token for `host` with what `config` says: one signed request, or through the SDK. */
+async function tokenFor(
+  config: ProviderConfig,
+  init: {
+    host: string;
+    region: string;
+    env: Readonly<Record<string, string | undefined>>;
+    signal: AbortSignal;
+  },
+): Promise<EcrAuthorizationToken> {
+  const isPublic = init.host === 'public.ecr.aws' || init.host === 'ecr-public.aws.com';
+  const ca = await readCaBundle(config.caBundleFile);
+  if (config.kind === 'sdk') {
+    // A profile the provider does not serve itself: the SDK reads it (assume-role chains, SSO,
+    // web identity, credential_process); no profile at all: the SDK's whole default chain.
+    let credentials: AwsCredentialIdentityProvider;
+    if (config.reason === NO_PROFILE) {
+      const { ECRClient } = await import('@aws-sdk/client-ecr');
+      const client = new ECRClient({});
+      credentials = () => client.config.credentials();
+    } else {
+      const { fromIni } = await import('@aws-sdk/credential-provider-ini');
+      const fromProfile = fromIni({
+        profile: config.profile,
+        configFilepath: config.configFile,
+        filepath: config.credentialsFile,
+      });
+      credentials = async () => {
+        try {
+          return await fromProfile();
+        } catch (e) {
+          const detail = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
+          throw new CredprovError({
+            code: ERROR_CODES.AWS_CREDENTIALS_ERROR,
+            message: `cannot get AWS credentials from profile "${config.profile}" (${config.reason}): ${detail}`,
+            cause: e,
+          });
+        }
+      };
     }
-    return {};
+    return getEcrAuthorizationToken({
+      region: init.region,
+      credentials,
+      registry: init.host,
+      signal: init.signal,
+    });
   }
-  if (credfile.otherArguments.length > 0) {
-    notes.push(
-      `credential_process uses flags this provider does not read natively (${credfile.otherArguments.join(' ')}); running the command instead`,
-    );
-    return {};
-  }
-  return {
-    provider: fromRolesAnywhere({
-      certificateFile: credfile.certificatePath,
-      privateKeyFile: credfile.privateKeyPath,
-      ...(credfile.intermediatesPath === undefined
-        ? {}
-        : { chainFile: credfile.intermediatesPath }),
-      trustAnchorArn: credfile.trustAnchorArn,
-      profileArn: credfile.profileArn,
-      roleArn: credfile.roleArn,
-      ...(credfile.signingRegion === undefined ? {} : { region: credfile.signingRegion }),
-      ...(credfile.sessionDurationSeconds === undefined
-        ? {}
-        : { durationSeconds: credfile.sessionDurationSeconds }),
-      ...(credfile.roleSessionName === undefined
-        ? {}
-        : { roleSessionName: credfile.roleSessionName }),
-      ...(credfile.endpoint === undefined ? {} : { endpoint: credfile.endpoint }),
-    }),
-    ...(credfile.region === undefined ? {} : { region: credfile.region }),
-  };
+  const credentials =
+    config.kind === 'keys'
+      ? config.credentials
+      : await fromRolesAnywhere({
+          ...config.rolesAnywhere,
+          ...(ca === undefined ? {} : { caBundle: ca }),
+          proxyEnv: init.env,
+          timeoutMs: 20_000,
+        })();
+  if (isPublic || config.needsSdk !== undefined)
+    return getEcrAuthorizationToken({
+      region: init.region,
+      credentials,
+      registry: init.host,
+      signal: init.signal,
+      ...(config.endpoint === undefined || isPublic ? {} : { endpoint: config.endpoint }),
+    });
+  return getEcrTokenDirect({
+    region: init.region,
+    credentials,
+    endpoint: config.endpoint,
+    ca,
+    proxyEnv: init.env,
+    signal: init.signal,
+  });
 }
 
 /**
@@ -117,8 +222,12 @@ async function credentialsFor(
 export async function runProvider(init: ProviderRunInit): Promise<ProviderResult> {
   const env = init.env ?? process.env;
   const notes: string[] = [];
-  const signal = AbortSignal.timeout(init.timeoutMs ?? 45_000);
+  let timeoutMs = init.timeoutMs ?? 45_000;
   try {
+    const args = parseProviderArgs(init.args ?? []);
+    timeoutMs = args.timeoutMs ?? timeoutMs;
+    const signal = AbortSignal.timeout(timeoutMs);
+    const { rules } = args;
     const request = parseCredentialProviderRequest(init.stdin);
     const host = imageHost(request.image);
     let region: string | undefined;
@@ -127,20 +236,26 @@ export async function runProvider(init: ProviderRunInit): Promise<ProviderResult
     } catch {
       // Not an ECR host (a pull-through or custom name): as upstream, the SDK's default region.
     }
-    const creds = await credentialsFor(env, notes);
-    region ??= creds.region ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'];
+    const rule = rules.find((r) => matchImage(r.pattern, request.image));
+    const config = await resolveProviderConfig(env, rule?.profile);
+    if (config.kind === 'sdk' && config.fallback === true)
+      notes.push(`${config.reason}; running the command instead`);
+    region ??= config.region ?? env['AWS_DEFAULT_REGION'];
     if (region === undefined)
       throw new Error(
         `${host} is not an ECR host and no region is configured: set AWS_REGION or region in the profile`,
       );
-    const credentials: AwsCredentialIdentityProvider = creds.provider ?? (await defaultChain());
     const token = await Promise.race([
-      getEcrAuthorizationToken({ region, credentials, registry: host, signal }),
+      tokenFor(config, { host, region, env, signal }),
       new Promise<never>((_, reject) => {
         signal.addEventListener(
           'abort',
           () => {
-            reject(new Error(`no ECR token within ${init.timeoutMs ?? 45_000} ms`));
+            reject(
+              new Error(
+                `no ECR token within ${timeoutMs} ms; check the network path to ECR and IAM Roles Anywhere`,
+              ),
+            );
           },
           { once: true },
         );
@@ -172,11 +287,4 @@ export async function runProvider(init: ProviderRunInit): Promise<ProviderResult
       exitCode: 1,
     };
   }
-}
-
-/** The AWS SDK's standard chain, from the process environment (profiles, credential_process, ...). */
-async function defaultChain(): Promise<AwsCredentialIdentityProvider> {
-  const { ECRClient } = await import('@aws-sdk/client-ecr');
-  const client = new ECRClient({});
-  return () => client.config.credentials();
 }

@@ -9,7 +9,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decimalSerial, readPrivateKey } from './certificates.ts';
-import { canonicalQuery, rfc3986, signX509 } from './sign.ts';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { canonicalQuery, rfc3986, signHmac, signX509, toAmzDate } from './sign.ts';
 
 const VECTORS = resolve(import.meta.dirname, '../../../../shared/upstream/roles-anywhere-vectors');
 const read = (name: string): string => readFileSync(resolve(VECTORS, name), 'utf8');
@@ -143,5 +145,106 @@ describe('SigV4 encoding', () => {
   });
   it('gives serial numbers in decimal', () => {
     expect(decimalSerial(cert)).toBe('131827979019394590882466519576505238184');
+  });
+});
+
+// Classic SigV4 against the AWS SDK's own signer, for the requests the provider sends and the
+// edges of the canonical form (query encoding, header case and spacing, session tokens).
+describe('HMAC SigV4 signing agrees with @smithy/signature-v4', () => {
+  const credentials = {
+    accessKeyId: 'AKIDEXAMPLE',
+    secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+  };
+  const ROWS: readonly {
+    name: string;
+    method: string;
+    path: string;
+    query: Record<string, string>;
+    headers: Record<string, string>;
+    body: string;
+    region: string;
+    service: string;
+    sessionToken?: string;
+  }[] = [
+    {
+      name: 'ECR GetAuthorizationToken',
+      method: 'POST',
+      path: '/',
+      query: {},
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken',
+      },
+      body: '{}',
+      region: 'us-west-2',
+      service: 'ecr',
+    },
+    {
+      name: 'with a session token',
+      method: 'POST',
+      path: '/',
+      query: {},
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: '{"registryIds":["123456789012"]}',
+      region: 'eu-central-1',
+      service: 'ecr',
+      sessionToken: 'FwoGZXIvYXdzEXAMPLE//token+with/slashes==',
+    },
+    {
+      name: 'query needing RFC 3986 encoding, mixed-case headers with runs of spaces',
+      method: 'GET',
+      path: '/path/to',
+      query: { b: 'x y', a: "it's*", 'key~name': 'v/1' },
+      headers: { 'X-Custom': '  a   b  ', Accept: 'application/json' },
+      body: '',
+      region: 'cn-north-1',
+      service: 'ecr',
+    },
+  ];
+  it.each(ROWS)('$name', async (row) => {
+    const date = new Date('2026-11-29T10:11:12Z');
+    const host = `api.ecr.${row.region}.amazonaws.com`;
+    const amzDate = toAmzDate(date);
+    const headers: Record<string, string> = {
+      ...row.headers,
+      host,
+      'x-amz-date': amzDate,
+      ...(row.sessionToken === undefined ? {} : { 'x-amz-security-token': row.sessionToken }),
+    };
+    const ours = signHmac({
+      method: row.method,
+      path: row.path,
+      query: row.query,
+      headers,
+      body: row.body,
+      amzDate,
+      region: row.region,
+      service: row.service,
+      ...credentials,
+    });
+    const smithy = new SignatureV4({
+      credentials: {
+        ...credentials,
+        ...(row.sessionToken === undefined ? {} : { sessionToken: row.sessionToken }),
+      },
+      region: row.region,
+      service: row.service,
+      sha256: Hash.bind(null, 'sha256'),
+      uriEscapePath: true,
+      applyChecksum: false,
+    });
+    const signed = await smithy.sign(
+      {
+        method: row.method,
+        protocol: 'https:',
+        hostname: host,
+        path: row.path,
+        query: row.query,
+        headers: { ...row.headers, host },
+        body: row.body,
+      },
+      { signingDate: date },
+    );
+    expect(ours.authorization).toBe(signed.headers['authorization']);
   });
 });

@@ -1,11 +1,11 @@
 /**
- * AWS Signature Version 4 with an X.509 certificate, as IAM Roles Anywhere's CreateSession
- * expects: the SigV4 canonical request and string to sign, signed directly with the
- * certificate's private key (no HMAC key derivation).
+ * AWS Signature Version 4: with an X.509 certificate, as IAM Roles Anywhere's CreateSession
+ * expects (the canonical request and string to sign, signed directly with the certificate's
+ * private key), and classic HMAC SigV4 with an access key for the provider's ECR call.
  *
  * @internal
  */
-import { createHash, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, sign as cryptoSign, type KeyObject } from 'node:crypto';
 
 /** Algorithm names by private key type. */
 export const X509_ALGORITHMS = {
@@ -56,15 +56,20 @@ export function canonicalQuery(query: Readonly<Record<string, string>>): string 
     .join('&');
 }
 
-/** Signs a request with the certificate's key (`AWS4-X509-RSA-SHA256` or `AWS4-X509-ECDSA-SHA256`). */
-export function signX509(input: X509SigningInput): X509Signature {
-  const keyType = input.privateKey.asymmetricKeyType;
-  if (keyType !== 'rsa' && keyType !== 'ec') {
-    throw new Error(
-      `IAM Roles Anywhere signs with RSA or EC keys; this key is ${keyType ?? 'of an unknown type'}`,
-    );
-  }
-  const algorithm = X509_ALGORITHMS[keyType];
+/** The part of a SigV4 request both signers share: what is signed, and over which headers. */
+interface CanonicalInput {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** The SigV4 canonical request and its signed-header list. */
+function canonicalRequestOf(input: CanonicalInput): {
+  canonicalRequest: string;
+  signedHeaders: string;
+} {
   const headers = Object.entries(input.headers)
     .map(([k, v]) => [k.toLowerCase(), v.trim().replace(/\s+/g, ' ')] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -77,6 +82,19 @@ export function signX509(input: X509SigningInput): X509Signature {
     signedHeaders,
     sha256Hex(input.body),
   ].join('\n');
+  return { canonicalRequest, signedHeaders };
+}
+
+/** Signs a request with the certificate's key (`AWS4-X509-RSA-SHA256` or `AWS4-X509-ECDSA-SHA256`). */
+export function signX509(input: X509SigningInput): X509Signature {
+  const keyType = input.privateKey.asymmetricKeyType;
+  if (keyType !== 'rsa' && keyType !== 'ec') {
+    throw new Error(
+      `IAM Roles Anywhere signs with RSA or EC keys; this key is ${keyType ?? 'of an unknown type'}`,
+    );
+  }
+  const algorithm = X509_ALGORITHMS[keyType];
+  const { canonicalRequest, signedHeaders } = canonicalRequestOf(input);
   const scope = `${input.amzDate.slice(0, 8)}/${input.region}/rolesanywhere/aws4_request`;
   const stringToSign = [algorithm, input.amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
   // RSA: PKCS#1 v1.5 over SHA-256. EC: ECDSA over SHA-256 whatever the curve, DER-encoded.
@@ -89,6 +107,44 @@ export function signX509(input: X509SigningInput): X509Signature {
     stringToSign,
     signedHeaders,
     authorization: `${algorithm} Credential=${input.serialNumber}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+  };
+}
+
+/** What {@link signHmac} signs: every header given is signed (include `host` and `x-amz-date`). */
+export interface HmacSigningInput extends CanonicalInput {
+  /** `YYYYMMDDTHHMMSSZ`, also sent as `X-Amz-Date`. */
+  readonly amzDate: string;
+  readonly region: string;
+  /** The signing name, such as `ecr`. */
+  readonly service: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+const hmac = (key: string | Buffer, data: string): Buffer =>
+  createHmac('sha256', key).update(data, 'utf8').digest();
+
+/**
+ * Classic SigV4 (`AWS4-HMAC-SHA256`) with an access key: the same canonical request as
+ * {@link signX509}, signed with the derived HMAC key. Checked against `@smithy/signature-v4` in
+ * sign.test.ts; used where loading the AWS SDK would cost more than the request itself.
+ */
+export function signHmac(input: HmacSigningInput): X509Signature {
+  const { canonicalRequest, signedHeaders } = canonicalRequestOf(input);
+  const day = input.amzDate.slice(0, 8);
+  const scope = `${day}/${input.region}/${input.service}/aws4_request`;
+  const hash = sha256Hex(canonicalRequest);
+  const stringToSign = ['AWS4-HMAC-SHA256', input.amzDate, scope, hash].join('\n');
+  const key = hmac(
+    hmac(hmac(hmac(`AWS4${input.secretAccessKey}`, day), input.region), input.service),
+    'aws4_request',
+  );
+  const signature = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
+  return {
+    canonicalRequest,
+    stringToSign,
+    signedHeaders,
+    authorization: `AWS4-HMAC-SHA256 Credential=${input.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
   };
 }
 

@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -318,4 +318,70 @@ export async function createAnchorAndProfile(
     profileArn: profile.profile.profileArn,
     profileId: profile.profile.profileId,
   };
+}
+
+/** What one run of the provider's bin printed, and its exit code. */
+export interface ProviderRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The three ways the provider runs: from source, the one-file bundle, the single executable. */
+export const PROVIDER_FORMS = {
+  source: [
+    process.execPath,
+    '--conditions=@eksa-credprov/source',
+    join(import.meta.dirname, 'bin/provider.ts'),
+  ],
+  bundle: [process.execPath, join(import.meta.dirname, '../dist/eksa-ecr-credential-provider.cjs')],
+  sea: [join(import.meta.dirname, '../dist/eksa-ecr-credential-provider')],
+} as const;
+
+/**
+ * Runs eksa-ecr-credential-provider as the kubelet runs it: a process with a request on stdin and
+ * only the chart's environment (plus the local ECR endpoint, unless `env` overrides it, and
+ * whatever `env` adds). From source unless `form` says otherwise (scripts/bootstrap builds the
+ * other two).
+ */
+export function execProvider(
+  stdin: string,
+  env: Readonly<Record<string, string>>,
+  options: { readonly args?: readonly string[]; readonly form?: keyof typeof PROVIDER_FORMS } = {},
+): Promise<ProviderRun> {
+  const [command, ...commandArgs] = PROVIDER_FORMS[options.form ?? 'source'];
+  const args = options.args ?? [];
+  return new Promise((ok) => {
+    const child = execFile(
+      command,
+      [...commandArgs, ...args],
+      {
+        env: {
+          PATH: '/usr/bin:/bin',
+          HOME: testPki().dir,
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_ENDPOINT_URL_ECR: awsTestEnv().moto,
+          ...env,
+        },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) => {
+        ok({ code: error === null ? 0 : ((error as { code?: number }).code ?? 1), stdout, stderr });
+      },
+    );
+    child.stdin?.end(stdin);
+  });
+}
+
+/** A `CredentialProviderRequest` line for `image`. */
+export const providerRequest = (
+  image: string,
+  apiVersion = 'credentialprovider.kubelet.k8s.io/v1',
+): string => `${JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion, image })}\n`;
+
+/** Writes `text` to `name` in the test PKI's directory with mode 0600; returns the path. */
+export function testFile(name: string, text: string): string {
+  const path = join(testPki().dir, name);
+  writeFileSync(path, text, { mode: 0o600 });
+  return path;
 }

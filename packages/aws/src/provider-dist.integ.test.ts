@@ -1,0 +1,98 @@
+/**
+ * The two shipped forms of eksa-ecr-credential-provider (the one-file bundle run by node, and the
+ * Node single executable with its start-up snapshot) answer exactly as the source does: static
+ * keys, native IAM Roles Anywhere, a profile served through the bundled AWS SDK, and bad input.
+ * scripts/bootstrap builds both (pnpm build, pnpm build:sea in packages/aws).
+ */
+import { chmodSync, existsSync, statSync } from 'node:fs';
+import { createRolesAnywhereCredfile } from '@eksa-credprov/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  PROVIDER_FORMS,
+  awsTestEnv,
+  createAnchorAndProfile,
+  execProvider,
+  providerRequest,
+  sessions,
+  testFile,
+  testPki,
+} from './test-support.ts';
+
+const IMAGE = '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app';
+const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const envs: Record<'keys' | 'rolesAnywhere' | 'sdk', Record<string, string>> = {
+  keys: {},
+  rolesAnywhere: {},
+  sdk: {},
+};
+
+beforeAll(async () => {
+  envs.keys = {
+    AWS_CONFIG_FILE: testFile(
+      'dist-keys.ini',
+      `[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${SECRET}\nregion = us-west-2\n`,
+    ),
+  };
+  const role = 'arn:aws:iam::123456789012:role/dist';
+  const { anchorArn, profileArn } = await createAnchorAndProfile(role);
+  envs.rolesAnywhere = {
+    AWS_CONFIG_FILE: testFile(
+      'dist-ra',
+      createRolesAnywhereCredfile({
+        region: 'us-west-2',
+        roleArn: role,
+        profileArn,
+        trustAnchorArn: anchorArn,
+        certificatePath: testFile('dist-kubelet.pem', testPki().rsaCert + testPki().rsaKeyPkcs1),
+      }),
+    ),
+    AWS_ENDPOINT_URL_ROLESANYWHERE: awsTestEnv().rolesanywhere,
+  };
+  const command = testFile(
+    'dist-process.sh',
+    `#!/bin/sh\necho '{"Version":1,"AccessKeyId":"AKIAPROCESS","SecretAccessKey":"${SECRET}"}'\n`,
+  );
+  chmodSync(command, 0o700);
+  envs.sdk = {
+    AWS_CONFIG_FILE: testFile(
+      'dist-process.ini',
+      `[default]\nregion = us-west-2\ncredential_process = ${command}\n`,
+    ),
+  };
+});
+
+describe.each(['bundle', 'sea'] as const)('the %s', (form) => {
+  it('is built', () => {
+    const file = PROVIDER_FORMS[form].at(-1) ?? '';
+    expect(existsSync(file), `${file}: run scripts/bootstrap`).toBe(true);
+    expect(statSync(file).size).toBeGreaterThan(0);
+  });
+
+  it.each(['keys', 'rolesAnywhere', 'sdk'] as const)(
+    'answers as the source does (%s)',
+    async (kind) => {
+      const before = (await sessions()).length;
+      const ours = await execProvider(providerRequest(IMAGE), envs[kind], { form });
+      const source = await execProvider(providerRequest(IMAGE), envs[kind]);
+      expect(ours.stderr).toBe('');
+      expect(ours.code).toBe(0);
+      expect(ours.stdout).toBe(source.stdout);
+      expect((await sessions()).length - before).toBe(kind === 'rolesAnywhere' ? 2 : 0);
+    },
+  );
+
+  it('fails as the source does on bad input', async () => {
+    const ours = await execProvider('{"kind":', envs.keys, { form });
+    const source = await execProvider('{"kind":', envs.keys);
+    expect(ours).toEqual(source);
+    expect(ours.code).toBe(1);
+  });
+
+  it('prints its help', async () => {
+    const out = await execProvider('', {}, { args: ['--help'], form });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(
+      /^eksa-ecr-credential-provider: a kubelet image credential provider/,
+    );
+  });
+});

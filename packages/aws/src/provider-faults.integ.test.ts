@@ -1,0 +1,342 @@
+/**
+ * eksa-ecr-credential-provider under faults and less common set-ups, run as the kubelet runs it:
+ * ECR refusing, failing, not answering; credential_process commands that fail or print garbage
+ * (the SDK's chain); certificate rotation between two execs; `--profile-for` rules; and an HTTP
+ * proxy. ECR is moto, and the faults come from a small local server in front of it (moto cannot be
+ * told to fail); the proxy is a real forwarding proxy on loopback.
+ */
+import { chmodSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRolesAnywhereCredfile, parseCredentialProviderResponse } from '@eksa-credprov/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  awsTestEnv,
+  createAnchorAndProfile,
+  execProvider,
+  providerRequest,
+  sessions,
+  testFile,
+  testPki,
+} from './test-support.ts';
+
+const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
+const IMAGE = `${HOST}/team/app`;
+const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const KEYS = `aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${SECRET}\nregion = us-west-2\n`;
+
+/** A local server; `handle` decides each answer. */
+async function server(
+  handle: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const s = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      handle(req, res, Buffer.concat(chunks).toString('utf8'));
+    });
+  });
+  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
+  return {
+    url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((ok) => {
+        s.closeAllConnections();
+        s.close(() => {
+          ok();
+        });
+      }),
+  };
+}
+
+/** Sends the request on to `target` (moto, the emulator) and relays the answer. */
+function forward(
+  target: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  body: string,
+): void {
+  const url = new URL(req.url ?? '/', target);
+  const out = http.request(
+    url,
+    { method: req.method, headers: { ...req.headers, host: url.host } },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  out.on('error', () => res.writeHead(502).end());
+  out.end(body);
+}
+
+let keysConfig = '';
+const closers: (() => Promise<void>)[] = [];
+beforeAll(() => {
+  keysConfig = testFile('faults-keys.ini', `[default]\n${KEYS}`);
+});
+afterAll(async () => {
+  await Promise.all(closers.map((c) => c()));
+});
+
+async function ecr(handle: Parameters<typeof server>[0]): Promise<string> {
+  const s = await server(handle);
+  closers.push(s.close);
+  return s.url;
+}
+
+function expectCleanFailure(out: { code: number; stdout: string; stderr: string }): void {
+  expect(out.code).toBe(1);
+  expect(out.stdout).toBe('');
+  expect(out.stderr.split('\n').filter((l) => l !== '')).toHaveLength(1);
+  expect(out.stderr).not.toContain(SECRET);
+  expect(out.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('ECR answering badly', () => {
+  it('a 4xx refusal: one line with ECR’s error and what to check, no retry', async () => {
+    let calls = 0;
+    const url = await ecr((_req, res) => {
+      calls++;
+      res
+        .writeHead(400, {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amzn-errortype': 'AccessDeniedException:http://internal.amazon.com/coral/',
+        })
+        .end(
+          JSON.stringify({
+            __type: 'AccessDeniedException',
+            message:
+              'User: arn:aws:sts::123456789012:assumed-role/node/x is not authorized to perform: ecr:GetAuthorizationToken',
+          }),
+        );
+    });
+    const out = await execProvider(providerRequest(IMAGE), {
+      AWS_CONFIG_FILE: keysConfig,
+      AWS_ENDPOINT_URL_ECR: url,
+    });
+    expectCleanFailure(out);
+    expect(out.stderr).toMatch(
+      /ECR GetAuthorizationToken failed: 400 AccessDeniedException: User: .* is not authorized .*; check the credentials and that their role may call ecr:GetAuthorizationToken/,
+    );
+    expect(calls).toBe(1);
+  });
+
+  it('5xx every time: retried, then one line saying so', async () => {
+    let calls = 0;
+    const url = await ecr((_req, res) => {
+      calls++;
+      res.writeHead(500, { 'x-amzn-errortype': 'ServerException' }).end('{"message":"boom"}');
+    });
+    const out = await execProvider(providerRequest(IMAGE), {
+      AWS_CONFIG_FILE: keysConfig,
+      AWS_ENDPOINT_URL_ECR: url,
+    });
+    expectCleanFailure(out);
+    expect(out.stderr).toMatch(/failed after 3 attempts: 500 ServerException: boom/);
+    expect(calls).toBe(3);
+  });
+
+  it('a 503 then a good answer: the retry succeeds', async () => {
+    let calls = 0;
+    const url = await ecr((req, res, body) => {
+      calls++;
+      if (calls === 1) res.writeHead(503).end('Service Unavailable');
+      else forward(awsTestEnv().moto, req, res, body);
+    });
+    const out = await execProvider(providerRequest(IMAGE), {
+      AWS_CONFIG_FILE: keysConfig,
+      AWS_ENDPOINT_URL_ECR: url,
+    });
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect(parseCredentialProviderResponse(out.stdout).auth?.[HOST]?.username).toBe('AWS');
+    expect(calls).toBe(2);
+  });
+
+  it('no answer at all: gives up at --timeout, not the kubelet’s 60 s', async () => {
+    const url = await ecr(() => {
+      // Never answers.
+    });
+    const started = Date.now();
+    const out = await execProvider(
+      providerRequest(IMAGE),
+      { AWS_CONFIG_FILE: keysConfig, AWS_ENDPOINT_URL_ECR: url },
+      { args: ['get-credentials', '--timeout=2s'] },
+    );
+    expectCleanFailure(out);
+    expect(out.stderr).toMatch(
+      /did not answer at http:\/\/127\.0\.0\.1:\d+ in time|within 2000 ms/,
+    );
+    // Not a timing assertion: only that it ended on its own, well before execFile's 60 s kill.
+    expect(Date.now() - started).toBeLessThan(50_000);
+  });
+
+  it('nothing listening: connection refused, retried, then one line', async () => {
+    const s = await server(() => undefined);
+    await s.close();
+    const out = await execProvider(providerRequest(IMAGE), {
+      AWS_CONFIG_FILE: keysConfig,
+      AWS_ENDPOINT_URL_ECR: s.url,
+    });
+    expectCleanFailure(out);
+    expect(out.stderr).toMatch(
+      /failed after 3 attempts: cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED; check the network path to ECR/,
+    );
+  });
+});
+
+describe('credential_process through the AWS SDK chain', () => {
+  function processProfile(name: string, script: string): string {
+    const command = testFile(`${name}.sh`, `#!/bin/sh\n${script}\n`);
+    chmodSync(command, 0o700);
+    return testFile(
+      `${name}.ini`,
+      `[default]\nregion = us-west-2\ncredential_process = ${command}\n`,
+    );
+  }
+
+  it('a command that prints credentials: served through the SDK', async () => {
+    const config = processProfile(
+      'process-ok',
+      `echo '{"Version":1,"AccessKeyId":"AKIAPROCESS","SecretAccessKey":"${SECRET}","SessionToken":"t"}'`,
+    );
+    const out = await execProvider(providerRequest(IMAGE), { AWS_CONFIG_FILE: config });
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect(parseCredentialProviderResponse(out.stdout).auth?.[HOST]?.username).toBe('AWS');
+  });
+
+  it.each([
+    [
+      'fails',
+      'echo "cannot open /secret/key" >&2; exit 3',
+      /Command failed: .*cannot open \/secret\/key/,
+    ],
+    ['prints garbage', 'echo "this is not JSON"', /credential_process returned invalid JSON/],
+    ['prints JSON without keys', 'echo \'{"Version":1}\'', /credential_process returned invalid/],
+  ])('a command that %s: one line naming the profile, exit 1', async (name, script, detail) => {
+    const config = processProfile(`process-${name.replace(/\W+/g, '-')}`, script);
+    const out = await execProvider(providerRequest(IMAGE), { AWS_CONFIG_FILE: config });
+    expectCleanFailure(out);
+    expect(out.stderr).toMatch(
+      /cannot get AWS credentials from profile "default" \(its credential_process is not aws_signing_helper\): /,
+    );
+    expect(out.stderr).toMatch(detail);
+  });
+});
+
+describe('IAM Roles Anywhere across execs', () => {
+  const role = 'arn:aws:iam::123456789012:role/rotation';
+  let credfile = '';
+  let kubelet = '';
+  beforeAll(async () => {
+    const { anchorArn, profileArn } = await createAnchorAndProfile(role);
+    kubelet = testFile('rotating-kubelet.pem', testPki().rsaCert + testPki().rsaKeyPkcs1);
+    credfile = testFile(
+      'rotating-creds',
+      createRolesAnywhereCredfile({
+        region: 'us-west-2',
+        roleArn: role,
+        profileArn,
+        trustAnchorArn: anchorArn,
+        certificatePath: kubelet,
+      }),
+    );
+  });
+  const env = (): Record<string, string> => ({
+    AWS_CONFIG_FILE: credfile,
+    AWS_ENDPOINT_URL_ROLESANYWHERE: awsTestEnv().rolesanywhere,
+  });
+
+  it('picks up a certificate replaced between two calls (kubelet rotation)', async () => {
+    const first = await execProvider(providerRequest(IMAGE), env());
+    expect(first.code).toBe(0);
+    expect((await sessions()).at(-1)?.headers['authorization']).toMatch(/^AWS4-X509-RSA-SHA256 /);
+
+    testFile('rotating-kubelet.pem', testPki().ecCert + testPki().ecKeySec1);
+    const second = await execProvider(providerRequest(IMAGE), env());
+    expect(second.stderr).toBe('');
+    expect(second.code).toBe(0);
+    expect((await sessions()).at(-1)?.headers['authorization']).toMatch(/^AWS4-X509-ECDSA-SHA256 /);
+
+    testFile('rotating-kubelet.pem', testPki().foreignCert + testPki().foreignKey);
+    const third = await execProvider(providerRequest(IMAGE), env());
+    expectCleanFailure(third);
+    expect(third.stderr).toMatch(
+      /IAM Roles Anywhere CreateSession failed: 403 .*Untrusted signing certificate.*is the trust anchor the CA that issued this certificate/,
+    );
+    expect(third.stderr).not.toContain('PRIVATE KEY');
+  });
+
+  it('--profile-for chooses the profile by image, first match wins', async () => {
+    const { anchorArn, profileArn } = await createAnchorAndProfile(role);
+    const ra = createRolesAnywhereCredfile({
+      region: 'us-west-2',
+      roleArn: role,
+      profileArn,
+      trustAnchorArn: anchorArn,
+      certificatePath: testFile('rules-kubelet.pem', testPki().rsaCert + testPki().rsaKeyPkcs1),
+      profile: 'ra',
+    });
+    const config = testFile('rules.ini', `[default]\n${KEYS}\n${ra}`);
+    const args = [
+      'get-credentials',
+      '--profile-for=*.dkr.ecr.eu-west-1.amazonaws.com=ra',
+      '--profile-for=*.dkr.ecr.*.amazonaws.com=default',
+    ];
+    const run = async (image: string): Promise<number> => {
+      const before = (await sessions()).length;
+      const out = await execProvider(
+        providerRequest(image),
+        { ...env(), AWS_CONFIG_FILE: config },
+        { args },
+      );
+      expect(out.stderr).toBe('');
+      expect(out.code).toBe(0);
+      return (await sessions()).length - before;
+    };
+    expect(await run('123456789012.dkr.ecr.eu-west-1.amazonaws.com/app')).toBe(1);
+    expect(await run(IMAGE)).toBe(0);
+  });
+});
+
+describe('HTTP_PROXY and NO_PROXY', () => {
+  it('sends the Roles Anywhere and ECR calls through the proxy, and not when NO_PROXY says so', async () => {
+    const seen: string[] = [];
+    const proxy = await server((req, res, body) => {
+      seen.push(`${req.method ?? ''} ${req.url ?? ''}`);
+      const url = new URL(req.url ?? '');
+      forward(url.origin, req, res, body);
+    });
+    closers.push(proxy.close);
+    const role = 'arn:aws:iam::123456789012:role/proxied';
+    const { anchorArn, profileArn } = await createAnchorAndProfile(role);
+    const credfile = testFile(
+      'proxied-creds',
+      createRolesAnywhereCredfile({
+        region: 'us-west-2',
+        roleArn: role,
+        profileArn,
+        trustAnchorArn: anchorArn,
+        certificatePath: testFile('proxied.pem', testPki().rsaCert + testPki().rsaKeyPkcs1),
+      }),
+    );
+    const env = {
+      AWS_CONFIG_FILE: credfile,
+      AWS_ENDPOINT_URL_ROLESANYWHERE: awsTestEnv().rolesanywhere,
+      HTTP_PROXY: proxy.url,
+    };
+    const out = await execProvider(providerRequest(IMAGE), env);
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect(seen).toEqual([
+      expect.stringMatching(new RegExp(`^POST ${awsTestEnv().rolesanywhere}/sessions\\?`)),
+      `POST ${awsTestEnv().moto}/`,
+    ]);
+
+    seen.length = 0;
+    const bypass = await execProvider(providerRequest(IMAGE), { ...env, NO_PROXY: '127.0.0.1' });
+    expect(bypass.code).toBe(0);
+    expect(seen).toEqual([]);
+  });
+});
