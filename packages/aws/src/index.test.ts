@@ -6,12 +6,15 @@ describe('@eksa-credprov/aws export list', () => {
     expect(Object.keys(await import('./index.ts')).sort()).toMatchInlineSnapshot(`
       [
         "ECR_READ_ACTIONS",
+        "OWNER_TAG",
         "createEcrReadPolicy",
         "createRolesAnywhereTrustPolicy",
         "createSessionRequest",
+        "ensureRolesAnywhereSetup",
         "fromRolesAnywhere",
         "getEcrAuthorizationToken",
         "parseEcrHost",
+        "teardownRolesAnywhereSetup",
       ]
     `);
   });

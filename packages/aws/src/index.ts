@@ -27,3 +27,11 @@ export {
   type SessionRequestInit,
   type SignedRequest,
 } from './session-request.ts';
+export {
+  OWNER_TAG,
+  ensureRolesAnywhereSetup,
+  teardownRolesAnywhereSetup,
+  type RolesAnywhereSetup,
+  type RolesAnywhereSetupInit,
+  type SetupAction,
+} from './setup.ts';

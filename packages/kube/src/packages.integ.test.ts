@@ -1,14 +1,9 @@
-import {
-  createCredentialProviderPackage,
-  isCredprovError,
-  type PackageState,
-} from '@eksa-credprov/core';
+import { createCredentialProviderPackage, isCredprovError } from '@eksa-credprov/core';
 import { describe, expect, it } from 'vitest';
 import { applyObjects } from './apply.ts';
 import { getClusterCaCertificate, getWorkloadClusterKubeConfig } from './cluster-secrets.ts';
 import { isKubeApiError } from './errors.ts';
 import { ensureNamespace } from './install.ts';
-import { callContext } from './options.ts';
 import {
   deletePackage,
   formatPackageTable,
@@ -17,7 +12,7 @@ import {
   waitForPackage,
   type PackageInfo,
 } from './packages.ts';
-import { kubeConfigFor, testEnv, uniqueName } from './test-support.ts';
+import { kubeConfigFor, setPackageStatus, testEnv, uniqueName } from './test-support.ts';
 import { readFileSync } from 'node:fs';
 
 const admin = kubeConfigFor('admin');
@@ -31,29 +26,11 @@ async function newPackage(): Promise<{ cluster: string; name: string }> {
   return { cluster, name: pkg.metadata.name };
 }
 
-/** Writes status as the package controller does (the status subresource of the real CRD). */
-async function setStatus(
+const setStatus = (
   cluster: string,
   name: string,
-  status: { state: PackageState; detail?: string; currentVersion?: string; targetVersion?: string },
-): Promise<void> {
-  const ctx = await callContext({ kubeConfig: admin });
-  await ctx.transport.request({
-    method: 'PATCH',
-    path: `/apis/packages.eks.amazonaws.com/v1alpha1/namespaces/eksa-packages-${cluster}/packages/${name}/status`,
-    contentType: 'application/merge-patch+json',
-    body: {
-      status: {
-        currentVersion: '0.4.15',
-        source: { registry: 'r', repository: 'x', digest: 'sha256:0', version: '0.4.15' },
-        ...status,
-      },
-    },
-    idempotent: true,
-    deadline: Date.now() + 10_000,
-    signal: undefined,
-  });
-}
+  status: Parameters<typeof setPackageStatus>[2],
+): Promise<void> => setPackageStatus(cluster, name, status);
 
 describe('Packages on a real kube-apiserver', () => {
   it('lists and reads Packages with their typed status, and formats the kubectl table', async () => {

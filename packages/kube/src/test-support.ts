@@ -8,8 +8,10 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { PackageState } from '@eksa-credprov/core';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { loadKubeConfig } from './kubeconfig.ts';
+import { callContext } from './options.ts';
 
 const ENV_FILE = resolve(import.meta.dirname, '../../../.testenv/run/env.json');
 
@@ -58,4 +60,31 @@ export function killApiServer(): { readonly restart: () => void } {
       writeFileSync(env.apiserver.pidFile, String(child.pid));
     },
   };
+}
+
+/**
+ * Writes a Package's status as the package controller does (the status subresource of the real
+ * CRD): there is no controller in the test environment.
+ */
+export async function setPackageStatus(
+  cluster: string,
+  name: string,
+  status: { state: PackageState; detail?: string; currentVersion?: string; targetVersion?: string },
+): Promise<void> {
+  const ctx = await callContext({ kubeConfig: kubeConfigFor('admin') });
+  await ctx.transport.request({
+    method: 'PATCH',
+    path: `/apis/packages.eks.amazonaws.com/v1alpha1/namespaces/eksa-packages-${cluster}/packages/${name}/status`,
+    contentType: 'application/merge-patch+json',
+    body: {
+      status: {
+        currentVersion: '0.4.15',
+        source: { registry: 'r', repository: 'x', digest: 'sha256:0', version: '0.4.15' },
+        ...status,
+      },
+    },
+    idempotent: true,
+    deadline: Date.now() + 10_000,
+    signal: undefined,
+  });
 }

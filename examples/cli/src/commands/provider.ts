@@ -1,0 +1,191 @@
+/**
+ * `provider test`: runs a kubelet image credential provider as the kubelet would (a process, the
+ * request on stdin, the chart's environment) and shows its answer with the password redacted.
+ * By default it runs eksa-ecr-credential-provider from @eksa-credprov/aws (the single executable
+ * when built, else the one-file bundle with this Node); `--provider` runs any other, such as the
+ * Go ecr-credential-provider, to compare.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import {
+  createCredentialProviderRequest,
+  matchImage,
+  parseCredentialProviderResponse,
+  isValidationError,
+  type CredentialProviderApiVersion,
+} from '@eksa-credprov/core';
+import { CommandError, type Command, type CommandContext } from '../cli.ts';
+
+const str = (ctx: CommandContext, name: string): string | undefined => {
+  const v = ctx.values[name];
+  return typeof v === 'string' ? v : undefined;
+};
+
+/** The provider to run: `--provider`, else ours (single executable, else bundle). */
+function providerCommand(ctx: CommandContext): string[] {
+  const explicit = str(ctx, 'provider');
+  if (explicit !== undefined) return [explicit];
+  const dist = join(
+    dirname(createRequire(import.meta.url).resolve('@eksa-credprov/aws/package.json')),
+    'dist',
+  );
+  const sea = join(dist, 'eksa-ecr-credential-provider');
+  if (existsSync(sea)) return [sea];
+  const bundle = join(dist, 'eksa-ecr-credential-provider.cjs');
+  if (existsSync(bundle)) return [process.execPath, bundle];
+  throw new CommandError(
+    `no built provider in ${dist}: run pnpm build in packages/aws, or pass --provider PATH`,
+  );
+}
+
+function exec(
+  command: readonly string[],
+  stdin: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const [file, ...args] = command;
+    const child = spawn(file ?? '', args, {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('error', (e) => {
+      reject(
+        new CommandError(
+          `cannot run ${file ?? ''}: ${(e as NodeJS.ErrnoException).code ?? e.message}`,
+          { cause: e },
+        ),
+      );
+    });
+    child.on('close', (code) => {
+      resolve({ code: code ?? 1, stdout, stderr, ms: performance.now() - started });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+const test: Command = {
+  words: ['provider', 'test'],
+  summary: 'run the node-side credential provider for an image, as the kubelet would',
+  options: {
+    image: {
+      type: 'string',
+      value: 'IMAGE',
+      required: true,
+      description: 'the image being pulled',
+    },
+    config: {
+      type: 'string',
+      value: 'FILE',
+      description: 'AWS config file (AWS_CONFIG_FILE; default $AWS_CONFIG_FILE)',
+    },
+    profile: {
+      type: 'string',
+      value: 'NAME',
+      description: 'AWS profile (AWS_PROFILE; default default)',
+    },
+    'match-image': {
+      type: 'string',
+      multiple: true,
+      value: 'PATTERN',
+      description: "check the kubelet's matchImages gate first",
+    },
+    provider: { type: 'string', value: 'PATH', description: 'another provider binary to run' },
+    arg: {
+      type: 'string',
+      multiple: true,
+      value: 'ARG',
+      description: 'an argument for the provider (as the config’s args)',
+    },
+    'api-version': {
+      type: 'string',
+      value: 'VERSION',
+      choices: ['v1', 'v1beta1', 'v1alpha1'],
+      description: 'credentialprovider.kubelet.k8s.io version (default v1)',
+    },
+    output: {
+      type: 'string',
+      short: 'o',
+      value: 'FORMAT',
+      choices: ['text', 'json'],
+      description: 'default text',
+    },
+  },
+  examples: [
+    'eksa-credprov provider test --image 111111111111.dkr.ecr.us-west-2.amazonaws.com/app:1 --config aws-creds',
+    "eksa-credprov provider test --image public.ecr.aws/x/y --match-image '*.dkr.ecr.*.amazonaws.com'",
+  ],
+  async run(ctx) {
+    const image = str(ctx, 'image') ?? '';
+    const patterns = (ctx.values['match-image'] as string[] | undefined) ?? [];
+    const say = (line: string): void => {
+      ctx.io.stdout(`${line}\n`);
+    };
+    if (patterns.length > 0) {
+      const matched = patterns.find((p) => matchImage(p, image));
+      if (matched === undefined)
+        throw new CommandError(
+          `${image} matches none of the matchImages patterns (${patterns.join(', ')}): the kubelet would not run the provider for it`,
+        );
+      if (str(ctx, 'output') !== 'json') say(`matchImages   ${matched}`);
+    }
+    const apiVersion =
+      `credentialprovider.kubelet.k8s.io/${str(ctx, 'api-version') ?? 'v1'}` as CredentialProviderApiVersion;
+    const request = createCredentialProviderRequest({ apiVersion, image });
+    const command = providerCommand(ctx);
+    const config = str(ctx, 'config');
+    const profile = str(ctx, 'profile');
+    const env: NodeJS.ProcessEnv = {
+      ...ctx.io.env,
+      ...(config === undefined ? {} : { AWS_CONFIG_FILE: config }),
+      ...(profile === undefined ? {} : { AWS_PROFILE: profile }),
+    };
+    const args = (ctx.values['arg'] as string[] | undefined) ?? ['get-credentials'];
+    const out = await exec([...command, ...args], `${JSON.stringify(request)}\n`, env);
+    if (out.code !== 0)
+      throw new CommandError(
+        `the provider failed (exit ${out.code}): ${out.stderr.trim().split('\n').join(' | ') || 'no message'}`,
+      );
+    let response;
+    try {
+      response = parseCredentialProviderResponse(out.stdout, { apiVersion });
+    } catch (e) {
+      const detail = isValidationError(e)
+        ? e.issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+        : String(e);
+      throw new CommandError(`the provider's answer is not one the kubelet accepts: ${detail}`, {
+        cause: e,
+      });
+    }
+    const auth = Object.entries(response.auth ?? {}).map(([key, value]) => ({
+      key,
+      username: value.username,
+      password: `<redacted, ${value.password.length} characters>`,
+    }));
+    if (str(ctx, 'output') === 'json') {
+      ctx.io.stdout(
+        `${JSON.stringify({ ...response, auth: Object.fromEntries(auth.map((a) => [a.key, { username: a.username, password: a.password }])) }, null, 2)}\n`,
+      );
+      return;
+    }
+    say(`provider      ${command.join(' ')} (exit 0, ${out.ms.toFixed(0)} ms)`);
+    say(`cacheKeyType  ${response.cacheKeyType}`);
+    say(
+      `cacheDuration ${response.cacheDuration ?? '(none: the kubelet uses defaultCacheDuration)'}`,
+    );
+    for (const a of auth)
+      say(`auth          ${a.key}: username ${a.username}, password ${a.password}`);
+    if (out.stderr.trim() !== '') say(`stderr        ${out.stderr.trim().split('\n').join(' | ')}`);
+  },
+};
+
+/** The provider commands. */
+export const PROVIDER_COMMANDS: readonly Command[] = [test];

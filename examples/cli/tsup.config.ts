@@ -1,0 +1,9 @@
+import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.config.base.ts';
+
+export default defineConfig({
+  ...packageBuild,
+  // An application: one entry, no type declarations; the SDK packages stay external.
+  entry: { main: 'src/main.ts' },
+  dts: false,
+});
