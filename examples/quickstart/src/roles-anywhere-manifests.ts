@@ -8,6 +8,7 @@
 import {
   createCredentialProviderPackage,
   createRolesAnywhereSecret,
+  NODE_PACKAGE_DIR,
   isValidationError,
   toYaml,
 } from '@eksa-credprov/core';
@@ -39,7 +40,11 @@ try {
       console.error(`warning: ${w.path}: ${w.message}`);
     },
   });
-  process.stdout.write(toYaml([secret, pkg]));
+  // The credfile itself, readable, above the manifests (in the Secret it is base64).
+  const credfile = Buffer.from(secret.data['config'] ?? '', 'base64').toString('utf8');
+  process.stdout.write(
+    `# The credfile (key "config" of the Secret below; ${NODE_PACKAGE_DIR}/aws-creds on each node):\n${credfile.replace(/^/gm, '#   ')}\n${toYaml([secret, pkg])}`,
+  );
 } catch (e) {
   if (!isValidationError(e)) throw e;
   console.error(e.message);

@@ -125,6 +125,12 @@ run again after a failure.`,
       value: 'PATTERN',
       description: `kubelet matchImages (default ${DEFAULT_MATCH_IMAGES.join(', ')})`,
     },
+    'certificate-path': {
+      type: 'string',
+      value: 'PATH',
+      description:
+        "the node certificate the credfile names (default the kubelet's, /var/lib/kubelet/pki/kubelet-client-current.pem)",
+    },
     'dry-run': {
       type: 'boolean',
       description: 'read the CA and print the plan and manifests; change nothing',
@@ -212,7 +218,9 @@ run again after a failure.`,
     say(`role           ${ra.actions.role.padEnd(9)} ${ra.roleArn}`);
     say(`policy         ${ra.actions.policy.padEnd(9)} ECR read on ${accounts.join(', ')}`);
     say(`profile        ${ra.actions.profile.padEnd(9)} ${ra.profileArn}`);
+    const certificatePath = str(ctx, 'certificate-path');
     const secret = createRolesAnywhereSecret({
+      ...(certificatePath === undefined ? {} : { certificatePath }),
       region,
       roleArn: ra.roleArn,
       profileArn: ra.profileArn,
