@@ -243,10 +243,15 @@ function moveLeadingGlobals(argv: readonly string[]): string[] {
   let i = 0;
   while (i < argv.length) {
     const arg = argv[i] ?? '';
-    if (arg === '--kubeconfig' && i + 1 < argv.length) {
+    if ((arg === '--kubeconfig' || arg === '--request-timeout') && i + 1 < argv.length) {
       leading.push(arg, argv[i + 1] ?? '');
       i += 2;
-    } else if (arg.startsWith('--kubeconfig=') || arg === '--verbose' || arg === '-v') {
+    } else if (
+      arg.startsWith('--kubeconfig=') ||
+      arg.startsWith('--request-timeout=') ||
+      arg === '--verbose' ||
+      arg === '-v'
+    ) {
       leading.push(arg);
       i++;
     } else break;

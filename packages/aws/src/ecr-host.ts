@@ -40,7 +40,7 @@ const SUFFIX_PARTITION: Readonly<Record<string, string>> = {
  * `ecr-credential-provider`: private registries in every partition, FIPS and dual-stack, and ECR
  * Public (`public.ecr.aws`, `ecr-public.aws.com`).
  *
- * @throws {@link ValidationError} "not an ECR host" otherwise (upstream then uses the SDK's
+ * @throws `ValidationError` (from `@eksa-credprov/core`) "not an ECR host" otherwise (upstream then uses the SDK's
  * default region for the host, to support pull-through and custom names).
  * @public
  */

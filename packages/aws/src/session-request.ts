@@ -68,7 +68,7 @@ export interface SignedRequest {
  * the certificate's key (`AWS4-X509-RSA-SHA256` or `AWS4-X509-ECDSA-SHA256`). RSA signatures are
  * deterministic for a given `date`.
  *
- * @throws {@link ValidationError} for ARNs of the wrong kind or in different regions, a key that
+ * @throws `ValidationError` (from `@eksa-credprov/core`) for ARNs of the wrong kind or in different regions, a key that
  * does not belong to the certificate, a certificate not valid at `date`, or a bad duration. The
  * key never appears in an error.
  * @see https://docs.aws.amazon.com/rolesanywhere/latest/userguide/authentication-sign-process.html

@@ -196,7 +196,7 @@ const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON
  * touches a resource of the same name that it did not create.
  *
  * @returns the ARNs, what happened to each resource, and the credfile.
- * @throws {@link ValidationError} for a CA PEM that is not one CA certificate, or bad names.
+ * @throws `ValidationError` (from `@eksa-credprov/core`) for a CA PEM that is not one CA certificate, or bad names.
  * @see https://anywhere.eks.amazonaws.com/docs/packages/credential-provider-package/iam_roles_anywhere/
  * @public
  */

@@ -67,7 +67,7 @@ const SERVER_FIELDS = [
  * flight and rejects with that object's error; those applied before it stay applied, and running
  * the same call again is safe.
  *
- * @throws {@link ValidationError} for objects without apiVersion, kind or name;
+ * @throws `ValidationError` (from `@eksa-credprov/core`) for objects without apiVersion, kind or name;
  * {@link KubeApiError} for what the server refused (schema violations, RBAC, conflicts with
  * another field manager, a missing namespace), with the server's message intact.
  * @see https://kubernetes.io/docs/reference/using-api/server-side-apply/

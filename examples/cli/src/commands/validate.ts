@@ -12,7 +12,14 @@ import {
   isValidationError,
   type ValidationIssue,
 } from '@eksa-credprov/core';
-import { LineCounter, isScalar, parseAllDocuments, type Document, type Node } from 'yaml';
+import {
+  LineCounter,
+  isScalar,
+  parseAllDocuments,
+  parseDocument,
+  type Document,
+  type Node,
+} from 'yaml';
 import { CommandError, type Command, type CommandContext } from '../cli.ts';
 import { readManifest } from '../context.ts';
 
@@ -25,9 +32,19 @@ export interface Finding {
   readonly message: string;
 }
 
-/** The node at a dotted issue path (`spec.config`, `metadata.name`), or the nearest parent. */
+/** `credential[0].profile` → `['credential', 0, 'profile']`. */
+function pathParts(path: string): (string | number)[] {
+  return path === ''
+    ? []
+    : path
+        .replace(/\[(\d+)\]/g, '.$1')
+        .split('.')
+        .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+/** The node at an issue path (`spec.config`, `metadata.name`), or the nearest parent. */
 function nodeAt(doc: Document, path: string): Node | undefined {
-  const parts = path === '' ? [] : path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  const parts = pathParts(path);
   for (let n = parts.length; n >= 0; n--) {
     const node = doc.getIn(parts.slice(0, n), true) as Node | undefined;
     if (node?.range !== undefined) return node;
@@ -62,6 +79,25 @@ function insideConfig(
   };
 }
 
+/** The line and column, inside the embedded config document, of the value at `subPath`. */
+function positionInConfig(
+  config: Node,
+  subPath: string,
+): { line: number; column: number } | undefined {
+  if (!isScalar(config) || typeof config.value !== 'string') return undefined;
+  const lines = new LineCounter();
+  const inner = parseDocument(config.value, { lineCounter: lines });
+  const parts = pathParts(subPath);
+  for (let n = parts.length; n > 0; n--) {
+    const node = inner.getIn(parts.slice(0, n), true) as Node | undefined;
+    if (node?.range !== undefined && node.range !== null) {
+      const pos = lines.linePos(node.range[0]);
+      return { line: pos.line, column: pos.col };
+    }
+  }
+  return undefined;
+}
+
 /** Checks one manifest's text; never throws for content problems. */
 export function validateManifest(file: string, text: string): Finding[] {
   const lines = new LineCounter();
@@ -85,10 +121,20 @@ export function validateManifest(file: string, text: string): Finding[] {
       const node = nodeAt(doc, issue.path);
       const offset = node?.range?.[0] ?? 0;
       const label = issue.path === '' ? '' : `${issue.path}: `;
+      const configNode = doc.getIn(['spec', 'config'], true) as Node | undefined;
+      const sub = issue.path.startsWith('spec.config.')
+        ? positionInConfig(configNode ?? ({} as Node), issue.path.slice('spec.config.'.length))
+        : undefined;
       const inner =
         issue.path === 'spec.config' && node !== undefined
           ? insideConfig(node, { text, lines }, issue.message)
-          : undefined;
+          : sub !== undefined && configNode !== undefined
+            ? insideConfig(
+                configNode,
+                { text, lines },
+                `line ${sub.line}, column ${sub.column}: ${issue.message}`,
+              )
+            : undefined;
       if (inner !== undefined)
         findings.push({
           file,

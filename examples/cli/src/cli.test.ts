@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { runCli, type Command, type Io } from './cli.ts';
+import { COMMANDS } from './commands/index.ts';
+import { formatFinding, validateManifest } from './commands/validate.ts';
+
+/** Runs the CLI in process with buffers for its output (no cluster is touched by these). */
+async function run(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: Io = {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    env: {},
+    readStdin: () => Promise.resolve(''),
+    interactive: false,
+  };
+  const code = await runCli(COMMANDS, argv, io);
+  return { code, out, err };
+}
+
+describe('argument handling', () => {
+  const seen: string[][] = [];
+  const probe: Command = {
+    words: ['probe'],
+    summary: 'records what it got',
+    args: '[X...]',
+    options: { flag: { type: 'string', value: 'V', description: 'a flag' } },
+    examples: [],
+    run(ctx) {
+      seen.push([
+        ...ctx.args,
+        `flag=${String(ctx.values['flag'])}`,
+        `kubeconfig=${String(ctx.values['kubeconfig'])}`,
+        `timeout=${String(ctx.values['request-timeout'])}`,
+      ]);
+      return Promise.resolve();
+    },
+  };
+  const io: Io = {
+    stdout: () => undefined,
+    stderr: () => undefined,
+    env: {},
+    readStdin: () => Promise.resolve(''),
+    interactive: false,
+  };
+
+  it.each([
+    [
+      ['probe', 'a', '--flag', 'v'],
+      ['a', 'flag=v', 'kubeconfig=undefined', 'timeout=undefined'],
+    ],
+    [
+      ['--kubeconfig', 'k', 'probe', 'a'],
+      ['a', 'flag=undefined', 'kubeconfig=k', 'timeout=undefined'],
+    ],
+    [
+      ['--request-timeout=3s', '-v', 'probe'],
+      ['flag=undefined', 'kubeconfig=undefined', 'timeout=3s'],
+    ],
+    [
+      ['probe', '--flag=x=y'],
+      ['flag=x=y', 'kubeconfig=undefined', 'timeout=undefined'],
+    ],
+  ])('%j', async (argv, expected) => {
+    seen.length = 0;
+    expect(await runCli([probe], argv, io)).toBe(0);
+    expect(seen).toEqual([expected]);
+  });
+});
+
+describe('exit codes and messages', () => {
+  it.each([
+    [[], 0, /Commands:/],
+    [['help', 'get', 'packages'], 0, /Usage: eksa-credprov get packages/],
+    [['nope'], 2, /unknown command "nope"/],
+    [['get', 'packages', '--cluster'], 2, /Option '--cluster <value>' argument missing/],
+    [['validate'], 2, /--filename is required/],
+    [
+      ['generate', 'package', 'credential-provider-package', '--cluster', 'mgmt', 'extra'],
+      2,
+      /unexpected argument "extra"/,
+    ],
+  ] as const)('%j exits %i', async (argv, code, text) => {
+    const r = await run(argv);
+    expect(r.code).toBe(code);
+    expect(code === 0 ? r.out : r.err).toMatch(text);
+  });
+});
+
+describe('validateManifest: positions in the file', () => {
+  const HEAD = `apiVersion: packages.eks.amazonaws.com/v1alpha1
+kind: Package
+metadata:
+  name: p
+  namespace: eksa-packages-mgmt
+spec:
+  packageName: credential-provider-package
+  targetNamespace: eksa-packages
+`;
+  const config = (body: string, header = '|'): string =>
+    `${HEAD}  config: ${header}\n${body.replace(/^/gm, '    ')}\n`;
+  const GOOD = `sourceRegistry: "public.ecr.aws/eks-anywhere"
+credential:
+  - matchImages:
+      - "*.dkr.ecr.*.amazonaws.com"
+    profile: "default"
+    secretName: "aws-secret"
+    defaultCacheDuration: "5h"`;
+
+  it.each([
+    ['a valid Package', config(GOOD), []],
+    [
+      'an unquoted pattern, literal block',
+      config(GOOD.replace('"*.dkr.ecr.*.amazonaws.com"', '*.dkr.ecr.*.amazonaws.com')),
+      ['m.yaml:13:13: error: spec.config: unresolved alias'],
+    ],
+    [
+      'an unquoted pattern, strip-chomping block',
+      config(GOOD.replace('"*.dkr.ecr.*.amazonaws.com"', '*.dkr.ecr.*.amazonaws.com'), '|-'),
+      ['m.yaml:13:13: error: spec.config: unresolved alias'],
+    ],
+    [
+      'a bad duration',
+      config(GOOD.replace('"5h"', '"5 hours"')),
+      [
+        'm.yaml:16:31: error: spec.config.credential[0].defaultCacheDuration: "5 hours" is not a Go duration',
+      ],
+    ],
+    ['a YAML syntax error', `${HEAD}  config: [\n`, ['m.yaml:10:1: error: ']],
+    ['a duplicate key', `${HEAD}kind: Package\n`, ['m.yaml:9:1: error: Map keys must be unique']],
+    [
+      'no Package or Secret',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+      ['m.yaml:1:1: warning: no credential-provider Package'],
+    ],
+  ])('%s', (_name, text, expected) => {
+    const found = validateManifest('m.yaml', text).map(formatFinding);
+    expect(found).toHaveLength(expected.length);
+    for (const [i, prefix] of expected.entries()) expect(found[i]).toContain(prefix);
+  });
+});
