@@ -604,6 +604,46 @@ spec:
   });
 });
 
+describe('provider config', () => {
+  it('prints a CredentialProviderConfig for the provider, with the profile rules as its args', async () => {
+    const run = await cli([
+      'provider',
+      'config',
+      '--match-image',
+      '*.dkr.ecr.*.amazonaws.com',
+      '--profile-for',
+      '111111111111.dkr.ecr.*.amazonaws.com=team-a',
+      '--aws-config-file',
+      '/etc/kubernetes/aws-creds',
+    ]);
+    expect(run.code).toBe(0);
+    const [config] = parseYaml(run.stdout) as [
+      {
+        kind: string;
+        providers: { name: string; args: string[]; env: { name: string; value: string }[] }[];
+      },
+    ];
+    expect(config.kind).toBe('CredentialProviderConfig');
+    expect(config.providers[0]?.name).toBe('eksa-ecr-credential-provider');
+    expect(config.providers[0]?.args).toEqual([
+      'get-credentials',
+      '--profile-for=111111111111.dkr.ecr.*.amazonaws.com=team-a',
+    ]);
+    expect(config.providers[0]?.env).toContainEqual({
+      name: 'AWS_CONFIG_FILE',
+      value: '/etc/kubernetes/aws-creds',
+    });
+  });
+
+  it('refuses a bad pattern', async () => {
+    expectOneLineError(
+      await cli(['provider', 'config', '--match-image', 'http://[::1/x']),
+      1,
+      /matchImages\[0\]/,
+    );
+  });
+});
+
 describe('provider test', () => {
   const image = '123456789012.dkr.ecr.us-west-2.amazonaws.com/app:1';
   let config = '';

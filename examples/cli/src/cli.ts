@@ -57,6 +57,12 @@ export interface Command {
   readonly run: (ctx: CommandContext) => Promise<void>;
 }
 
+/** A string option's value, or undefined when it was not given. */
+export function str(ctx: CommandContext, name: string): string | undefined {
+  const v = ctx.values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

@@ -41,7 +41,9 @@ function run(command: string, args: readonly string[]): void {
   } catch (e) {
     const err = e as { stdout?: Buffer; stderr?: Buffer };
     process.stderr.write(`${String(err.stdout ?? '')}${String(err.stderr ?? '')}`);
-    throw new Error(`${args.slice(0, 2).join(' ')} failed`, { cause: e });
+    // The child's output says why; a thrown error would bury it under the child's buffers.
+    process.stderr.write(`sea: ${args.slice(0, 2).join(' ')} failed\n`);
+    process.exit(1);
   }
 }
 

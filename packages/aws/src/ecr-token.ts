@@ -1,4 +1,7 @@
+import type http from 'node:http';
+import type https from 'node:https';
 import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
+import { proxyVariables } from './http.ts';
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
@@ -21,6 +24,13 @@ export interface EcrAuthorizationTokenInit {
   /** API endpoint instead of the region's (also `AWS_ENDPOINT_URL_ECR`, read by the SDK). */
   readonly endpoint?: string;
   readonly signal?: AbortSignal;
+  /**
+   * Send through the proxies that `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` in this object name
+   * (Node's own agent support); pass `process.env` to follow the environment. The AWS SDK alone
+   * ignores these variables.
+   * @default no proxy
+   */
+  readonly proxyEnv?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -52,6 +62,25 @@ export function decodeToken(token: string | undefined): { username: string; pass
   return { username: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 
+/**
+ * Agents for the AWS SDK's Node handler that honour the proxy variables in `env`, or undefined
+ * when it names no proxy (the SDK's own agents then). The SDK accepts the handler's options
+ * (`httpAgent`, `httpsAgent`) as `requestHandler`.
+ *
+ * @internal
+ */
+export function proxyRequestHandler(
+  env: Readonly<Record<string, string | undefined>> | undefined,
+): { httpAgent: http.Agent; httpsAgent: https.Agent } | undefined {
+  const proxyEnv = env === undefined ? undefined : proxyVariables(env);
+  if (proxyEnv === undefined) return undefined;
+  // Loaded here: node:http cannot be in the provider's start-up snapshot (see http.ts).
+  return {
+    httpAgent: new (process.getBuiltinModule('node:http').Agent)({ keepAlive: true, proxyEnv }),
+    httpsAgent: new (process.getBuiltinModule('node:https').Agent)({ keepAlive: true, proxyEnv }),
+  };
+}
+
 function failure(e: unknown): CredprovError {
   if (e instanceof CredprovError) return e;
   const name = (e as { name?: string }).name ?? 'Error';
@@ -77,10 +106,12 @@ export async function getEcrAuthorizationToken(
   init: EcrAuthorizationTokenInit,
 ): Promise<EcrAuthorizationToken> {
   const isPublic = init.registry === 'public.ecr.aws' || init.registry === 'ecr-public.aws.com';
+  const requestHandler = proxyRequestHandler(init.proxyEnv);
   const config = {
     region: isPublic ? 'us-east-1' : init.region,
     credentials: init.credentials,
     ...(init.endpoint === undefined ? {} : { endpoint: init.endpoint }),
+    ...(requestHandler === undefined ? {} : { requestHandler }),
   };
   const options = init.signal === undefined ? {} : { abortSignal: init.signal };
   try {

@@ -30,8 +30,8 @@ export interface HttpResponse {
   readonly text: string;
 }
 
-/** Proxy variables only: the agent needs nothing else from the environment. */
-function proxyVariables(
+/** The proxy variables of `env`, or undefined when it sets none. */
+export function proxyVariables(
   env: Readonly<Record<string, string | undefined>>,
 ): Record<string, string> | undefined {
   const out: Record<string, string> = {};

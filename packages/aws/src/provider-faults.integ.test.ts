@@ -338,5 +338,24 @@ describe('HTTP_PROXY and NO_PROXY', () => {
     const bypass = await execProvider(providerRequest(IMAGE), { ...env, NO_PROXY: '127.0.0.1' });
     expect(bypass.code).toBe(0);
     expect(seen).toEqual([]);
+
+    // A profile served by the AWS SDK (credential_process): its ECR call goes through the proxy too.
+    seen.length = 0;
+    const command = testFile(
+      'proxied-process.sh',
+      `#!/bin/sh\necho '{"Version":1,"AccessKeyId":"AKIAPROCESS","SecretAccessKey":"${SECRET}"}'\n`,
+    );
+    chmodSync(command, 0o700);
+    const sdkProfile = testFile(
+      'proxied-process.ini',
+      `[default]\nregion = us-west-2\ncredential_process = ${command}\n`,
+    );
+    const viaSdk = await execProvider(providerRequest(IMAGE), {
+      AWS_CONFIG_FILE: sdkProfile,
+      HTTP_PROXY: proxy.url,
+    });
+    expect(viaSdk.stderr).toBe('');
+    expect(viaSdk.code).toBe(0);
+    expect(seen).toEqual([`POST ${awsTestEnv().moto}/`]);
   });
 });

@@ -24,7 +24,11 @@ import {
 } from '@eksa-credprov/core';
 import { getEcrTokenDirect } from './ecr-direct.ts';
 import { parseEcrHost } from './ecr-host.ts';
-import { getEcrAuthorizationToken, type EcrAuthorizationToken } from './ecr-token.ts';
+import {
+  getEcrAuthorizationToken,
+  proxyRequestHandler,
+  type EcrAuthorizationToken,
+} from './ecr-token.ts';
 import { fromRolesAnywhere, type AwsCredentialIdentityProvider } from './from-roles-anywhere.ts';
 import { NO_PROFILE, resolveProviderConfig, type ProviderConfig } from './provider-config.ts';
 
@@ -155,9 +159,11 @@ async function tokenFor(
     // A profile the provider does not serve itself: the SDK reads it (assume-role chains, SSO,
     // web identity, credential_process); no profile at all: the SDK's whole default chain.
     let credentials: AwsCredentialIdentityProvider;
+    const requestHandler = proxyRequestHandler(init.env);
+    const clientConfig = requestHandler === undefined ? {} : { requestHandler };
     if (config.reason === NO_PROFILE) {
       const { ECRClient } = await import('@aws-sdk/client-ecr');
-      const client = new ECRClient({});
+      const client = new ECRClient(clientConfig);
       credentials = () => client.config.credentials();
     } else {
       const { fromIni } = await import('@aws-sdk/credential-provider-ini');
@@ -165,6 +171,8 @@ async function tokenFor(
         profile: config.profile,
         configFilepath: config.configFile,
         filepath: config.credentialsFile,
+        // STS (assume-role chains) and SSO go through the same proxy.
+        clientConfig,
       });
       credentials = async () => {
         try {
@@ -184,6 +192,7 @@ async function tokenFor(
       credentials,
       registry: init.host,
       signal: init.signal,
+      proxyEnv: init.env,
     });
   }
   const credentials =
@@ -201,6 +210,7 @@ async function tokenFor(
       credentials,
       registry: init.host,
       signal: init.signal,
+      proxyEnv: init.env,
       ...(config.endpoint === undefined || isPublic ? {} : { endpoint: config.endpoint }),
     });
   return getEcrTokenDirect({

@@ -12,7 +12,7 @@ import {
   validateCredentialProviderPackage,
 } from '@eksa-credprov/core';
 import type { KubeObject } from '@eksa-credprov/kube';
-import { CommandError, UsageError, type Command, type CommandContext } from '../cli.ts';
+import { CommandError, UsageError, type Command, type CommandContext, str } from '../cli.ts';
 import {
   CLUSTER_OPTION,
   kube,
@@ -22,10 +22,6 @@ import {
   readManifest,
 } from '../context.ts';
 
-const str = (ctx: CommandContext, name: string): string | undefined => {
-  const v = ctx.values[name];
-  return typeof v === 'string' ? v : undefined;
-};
 const list = (ctx: CommandContext, name: string): string[] | undefined => {
   const v = ctx.values[name];
   return Array.isArray(v) && v.length > 0 ? v : undefined;

@@ -11,17 +11,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
   createCredentialProviderRequest,
+  createKubeletCredentialProviderConfig,
+  toYaml,
   matchImage,
   parseCredentialProviderResponse,
   isValidationError,
   type CredentialProviderApiVersion,
 } from '@eksa-credprov/core';
-import { CommandError, type Command, type CommandContext } from '../cli.ts';
-
-const str = (ctx: CommandContext, name: string): string | undefined => {
-  const v = ctx.values[name];
-  return typeof v === 'string' ? v : undefined;
-};
+import { CommandError, type Command, type CommandContext, str } from '../cli.ts';
 
 /** The provider to run: `--provider`, else ours (single executable, else bundle). */
 function providerCommand(ctx: CommandContext): string[] {
@@ -187,5 +184,79 @@ const test: Command = {
   },
 };
 
+const config: Command = {
+  words: ['provider', 'config'],
+  summary: "print the kubelet's CredentialProviderConfig for eksa-ecr-credential-provider",
+  description: `To deploy the provider on a node you manage (see docs/provider.md):
+  1. copy packages/aws/dist/eksa-ecr-credential-provider (the single executable; or the .cjs
+     bundle, which needs Node.js 22.19+) into the kubelet's --image-credential-provider-bin-dir,
+     named as --name says;
+  2. put the AWS config (keys or the Roles Anywhere credfile) at --aws-config-file, mode 0600;
+  3. write this output to the file --image-credential-provider-config names; restart the kubelet.`,
+  options: {
+    name: {
+      type: 'string',
+      value: 'NAME',
+      description: 'executable name in the bin dir (default eksa-ecr-credential-provider)',
+    },
+    'match-image': {
+      type: 'string',
+      multiple: true,
+      value: 'PATTERN',
+      description: 'images the kubelet asks the provider about (default *.dkr.ecr.*.amazonaws.com)',
+    },
+    'cache-duration': {
+      type: 'string',
+      value: 'DURATION',
+      description: 'defaultCacheDuration (default 5h)',
+    },
+    'aws-config-file': {
+      type: 'string',
+      value: 'PATH',
+      description: 'AWS_CONFIG_FILE on the node (default /eksa-packages/aws-creds)',
+    },
+    profile: { type: 'string', value: 'NAME', description: 'AWS_PROFILE (default default)' },
+    'profile-for': {
+      type: 'string',
+      multiple: true,
+      value: 'PATTERN=PROFILE',
+      description:
+        'a matchImages pattern served with another profile (the provider’s --profile-for)',
+    },
+    'kubernetes-version': {
+      type: 'string',
+      value: 'VERSION',
+      description: "the nodes' version: 1.25 and older get credentialprovider v1alpha1",
+    },
+  },
+  examples: [
+    'eksa-credprov provider config > /etc/kubernetes/credential-provider-config.yaml',
+    "eksa-credprov provider config --match-image '*.dkr.ecr.*.amazonaws.com' --profile-for '111111111111.dkr.ecr.*.amazonaws.com=team-a'",
+  ],
+  run(ctx) {
+    const matchImages = ctx.values['match-image'] as string[] | undefined;
+    const rules = (ctx.values['profile-for'] as string[] | undefined) ?? [];
+    const cacheDuration = str(ctx, 'cache-duration');
+    const awsConfigFile = str(ctx, 'aws-config-file');
+    const profile = str(ctx, 'profile');
+    const version = str(ctx, 'kubernetes-version');
+    const kubeletConfig = createKubeletCredentialProviderConfig({
+      ...(version === undefined ? {} : { kubernetesVersion: version }),
+      providers: [
+        {
+          name: str(ctx, 'name') ?? 'eksa-ecr-credential-provider',
+          args: ['get-credentials', ...rules.map((r) => `--profile-for=${r}`)],
+          ...(matchImages === undefined ? {} : { matchImages }),
+          ...(cacheDuration === undefined ? {} : { defaultCacheDuration: cacheDuration }),
+          ...(awsConfigFile === undefined ? {} : { awsConfigFile }),
+          ...(profile === undefined ? {} : { profile }),
+        },
+      ],
+    });
+    ctx.io.stdout(toYaml(kubeletConfig));
+    return Promise.resolve();
+  },
+};
+
 /** The provider commands. */
-export const PROVIDER_COMMANDS: readonly Command[] = [test];
+export const PROVIDER_COMMANDS: readonly Command[] = [test, config];

@@ -19,7 +19,7 @@ import {
 } from '@eksa-credprov/core';
 import type { PackageInfo } from '@eksa-credprov/kube';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { UsageError, type Command, type CommandContext, type OptionSpec } from '../cli.ts';
+import { UsageError, type Command, type CommandContext, type OptionSpec, str } from '../cli.ts';
 import {
   CLUSTER_OPTION,
   kube,
@@ -30,11 +30,6 @@ import {
 
 /** The account that serves the curated packages (the docs' policy). */
 const CURATED_PACKAGES_ACCOUNT = '783794618700';
-
-const str = (ctx: CommandContext, name: string): string | undefined => {
-  const v = ctx.values[name];
-  return typeof v === 'string' ? v : undefined;
-};
 
 const COMMON: Readonly<Record<string, OptionSpec>> = {
   cluster: CLUSTER_OPTION,

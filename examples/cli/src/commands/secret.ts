@@ -11,15 +11,10 @@ import {
   createRolesAnywhereSecret,
   type Secret,
 } from '@eksa-credprov/core';
-import { CommandError, UsageError, type Command, type CommandContext } from '../cli.ts';
+import { CommandError, UsageError, type Command, type CommandContext, str } from '../cli.ts';
 import { kube, managementCluster, objectName, secretYaml } from '../context.ts';
 
 const FORMS = [...Object.values(AWS_SECRET_FORMS), 'roles-anywhere'] as const;
-
-const str = (ctx: CommandContext, name: string): string | undefined => {
-  const v = ctx.values[name];
-  return typeof v === 'string' ? v : undefined;
-};
 
 /**
  * A secret value from `--NAME`, `--NAME-file` or the environment variable, in that order; the
