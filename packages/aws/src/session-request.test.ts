@@ -216,7 +216,7 @@ describe('the Go helper style, against its own canonicalisation', () => {
   it('hashes the canonical request as aws_signing_helper does (reference vector)', () => {
     const VECTORS = resolve(
       import.meta.dirname,
-      '../../../../shared/upstream/roles-anywhere-vectors',
+      '../../../testdata/upstream/roles-anywhere-vectors',
     );
     const cert = new X509Certificate(readFileSync(resolve(VECTORS, 'envoy-rsa-cert.pem'), 'utf8'));
     const key = readPrivateKey(readFileSync(resolve(VECTORS, 'envoy-rsa-key.pem'), 'utf8'));

@@ -13,7 +13,7 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { canonicalQuery, rfc3986, signHmac, signX509, toAmzDate } from './sign.ts';
 
-const VECTORS = resolve(import.meta.dirname, '../../../../shared/upstream/roles-anywhere-vectors');
+const VECTORS = resolve(import.meta.dirname, '../../../testdata/upstream/roles-anywhere-vectors');
 const read = (name: string): string => readFileSync(resolve(VECTORS, name), 'utf8');
 const expected = JSON.parse(read('expected.json')) as Record<string, string>;
 const cert = new X509Certificate(read('envoy-rsa-cert.pem'));

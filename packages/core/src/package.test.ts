@@ -16,7 +16,7 @@ import {
 } from './package.ts';
 import { parseYaml, toYaml } from './yaml.ts';
 
-const SHARED = resolve(import.meta.dirname, '../../../../shared/upstream/eks-anywhere-packages');
+const SHARED = resolve(import.meta.dirname, '../../../testdata/upstream/eks-anywhere-packages');
 
 /** The values in spec.config, read as the package controller reads them (sigs.k8s.io/yaml). */
 function configValues(pkg: Package): Record<string, unknown> {
