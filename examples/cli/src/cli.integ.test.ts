@@ -3,7 +3,7 @@
  * child process against the local kube-apiserver, moto and the IAM Roles Anywhere emulator.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   parseCredentialProviderPackage,
@@ -14,6 +14,7 @@ import {
 import { ensureNamespace, applyObjects, getPackage } from '@eksa-credprov/kube';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  PROVIDER_FORMS,
   awsTestEnv,
   execProvider,
   providerRequest,
@@ -633,6 +634,44 @@ describe('provider config', () => {
       name: 'AWS_CONFIG_FILE',
       value: '/etc/kubernetes/aws-creds',
     });
+  });
+
+  it("is a config the kubelet's own plugin code runs the single executable with", async () => {
+    // The bin dir the kubelet would be given: the provider under the name the config uses.
+    const binDir = mkdtempSync(join(testPki().dir, 'bin-'));
+    symlinkSync(PROVIDER_FORMS.sea[0], join(binDir, 'eksa-ecr-credential-provider'));
+    const awsConfig = file(
+      'kubelet-keys.ini',
+      `[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${SECRET}\nregion = us-west-2\n`,
+    );
+    const generated = await cli([
+      'provider',
+      'config',
+      '--aws-config-file',
+      awsConfig,
+      '--env',
+      `AWS_ENDPOINT_URL_ECR=${awsTestEnv().moto}`,
+      '--env',
+      `HOME=${binDir}`,
+    ]);
+    expect(generated.code).toBe(0);
+    const configFile = file('kubelet-provider-config.yaml', generated.stdout);
+    const harness = resolve(import.meta.dirname, '../../../.testenv/bin/kubelet-plugin');
+    const image = '123456789012.dkr.ecr.us-west-2.amazonaws.com/app';
+    const out = execFileSync(
+      harness,
+      ['--config', configFile, '--bin-dir', binDir, image, 'docker.io/library/nginx'],
+      {
+        timeout: 120_000,
+      },
+    ).toString();
+    const [ecr, docker] = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { found: boolean; credentials: { username: string }[] });
+    expect(ecr?.found).toBe(true);
+    expect(ecr?.credentials[0]?.username).toBe('AWS');
+    expect(docker?.found).toBe(false);
   });
 
   it('refuses a bad pattern', async () => {

@@ -18,7 +18,7 @@ import {
   isValidationError,
   type CredentialProviderApiVersion,
 } from '@eksa-credprov/core';
-import { CommandError, type Command, type CommandContext, str } from '../cli.ts';
+import { CommandError, UsageError, type Command, type CommandContext, str } from '../cli.ts';
 
 /** The provider to run: `--provider`, else ours (single executable, else bundle). */
 function providerCommand(ctx: CommandContext): string[] {
@@ -228,6 +228,13 @@ const config: Command = {
       value: 'VERSION',
       description: "the nodes' version: 1.25 and older get credentialprovider v1alpha1",
     },
+    env: {
+      type: 'string',
+      multiple: true,
+      value: 'NAME=VALUE',
+      description:
+        'another variable for the provider (HTTPS_PROXY, AWS_REGION, ...); replaces a default of the same name',
+    },
   },
   examples: [
     'eksa-credprov provider config > /etc/kubernetes/credential-provider-config.yaml',
@@ -253,7 +260,16 @@ const config: Command = {
         },
       ],
     });
-    ctx.io.stdout(toYaml(kubeletConfig));
+    const extra = ((ctx.values['env'] as string[] | undefined) ?? []).map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--env needs NAME=VALUE, not "${pair}"`, config);
+      return { name: pair.slice(0, eq), value: pair.slice(eq + 1) };
+    });
+    const providers = kubeletConfig.providers.map((p) => ({
+      ...p,
+      env: [...(p.env ?? []).filter((e) => !extra.some((x) => x.name === e.name)), ...extra],
+    }));
+    ctx.io.stdout(toYaml({ ...kubeletConfig, providers }));
     return Promise.resolve();
   },
 };
