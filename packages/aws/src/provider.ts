@@ -29,7 +29,11 @@ import {
   proxyRequestHandler,
   type EcrAuthorizationToken,
 } from './ecr-token.ts';
-import { fromRolesAnywhere, type AwsCredentialIdentityProvider } from './from-roles-anywhere.ts';
+import {
+  fromRolesAnywhere,
+  type AwsCredentialIdentity,
+  type AwsCredentialIdentityProvider,
+} from './from-roles-anywhere.ts';
 import { NO_PROFILE, resolveProviderConfig, type ProviderConfig } from './provider-config.ts';
 
 /** What one run of the provider printed and how it ended. @public */
@@ -143,7 +147,47 @@ async function readCaBundle(file: string | undefined): Promise<string | undefine
   }
 }
 
-/** Gets the token for `host` with what `config` says: one signed request, or through the SDK. */
+/** The AWS SDK's credentials for a profile it serves, or its whole default chain. */
+async function sdkCredentials(
+  config: Extract<ProviderConfig, { kind: 'sdk' }>,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<AwsCredentialIdentityProvider> {
+  // A profile the provider does not serve itself: the SDK reads it (assume-role chains, SSO, web
+  // identity, credential_process); no profile at all: the SDK's whole default chain.
+  const requestHandler = proxyRequestHandler(env);
+  const clientConfig = requestHandler === undefined ? {} : { requestHandler };
+  if (config.reason === NO_PROFILE) {
+    const { ECRClient } = await import('@aws-sdk/client-ecr');
+    const client = new ECRClient(clientConfig);
+    return () => client.config.credentials();
+  }
+  const { fromIni } = await import('@aws-sdk/credential-provider-ini');
+  const fromProfile = fromIni({
+    profile: config.profile,
+    configFilepath: config.configFile,
+    filepath: config.credentialsFile,
+    // STS (assume-role chains) and SSO go through the same proxy.
+    clientConfig,
+  });
+  return async () => {
+    try {
+      return await fromProfile();
+    } catch (e) {
+      const detail = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
+      throw new CredprovError({
+        code: ERROR_CODES.AWS_CREDENTIALS_ERROR,
+        message: `cannot get AWS credentials from profile "${config.profile}" (${config.reason}): ${detail}`,
+        cause: e,
+      });
+    }
+  };
+}
+
+/**
+ * Gets the token for `host` with what `config` says: one signed request when the credentials are
+ * an access key and nothing but a region, endpoint, CA bundle or proxy is configured; through the
+ * SDK otherwise (profiles the SDK serves, FIPS or dual-stack, ECR Public).
+ */
 async function tokenFor(
   config: ProviderConfig,
   init: {
@@ -154,47 +198,21 @@ async function tokenFor(
   },
 ): Promise<EcrAuthorizationToken> {
   const isPublic = init.host === 'public.ecr.aws' || init.host === 'ecr-public.aws.com';
-  const ca = await readCaBundle(config.caBundleFile);
-  if (config.kind === 'sdk') {
-    // A profile the provider does not serve itself: the SDK reads it (assume-role chains, SSO,
-    // web identity, credential_process); no profile at all: the SDK's whole default chain.
-    let credentials: AwsCredentialIdentityProvider;
-    const requestHandler = proxyRequestHandler(init.env);
-    const clientConfig = requestHandler === undefined ? {} : { requestHandler };
-    if (config.reason === NO_PROFILE) {
-      const { ECRClient } = await import('@aws-sdk/client-ecr');
-      const client = new ECRClient(clientConfig);
-      credentials = () => client.config.credentials();
-    } else {
-      const { fromIni } = await import('@aws-sdk/credential-provider-ini');
-      const fromProfile = fromIni({
-        profile: config.profile,
-        configFilepath: config.configFile,
-        filepath: config.credentialsFile,
-        // STS (assume-role chains) and SSO go through the same proxy.
-        clientConfig,
-      });
-      credentials = async () => {
-        try {
-          return await fromProfile();
-        } catch (e) {
-          const detail = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
-          throw new CredprovError({
-            code: ERROR_CODES.AWS_CREDENTIALS_ERROR,
-            message: `cannot get AWS credentials from profile "${config.profile}" (${config.reason}): ${detail}`,
-            cause: e,
-          });
-        }
-      };
-    }
-    return getEcrAuthorizationToken({
+  const viaSdk = (
+    credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider,
+    endpoint?: string,
+  ): Promise<EcrAuthorizationToken> =>
+    getEcrAuthorizationToken({
       region: init.region,
       credentials,
       registry: init.host,
       signal: init.signal,
       proxyEnv: init.env,
+      ...(endpoint === undefined ? {} : { endpoint }),
     });
-  }
+  const ca = await readCaBundle(config.caBundleFile);
+  // For profiles it serves, the SDK resolves the endpoint from the same settings itself.
+  if (config.kind === 'sdk') return viaSdk(await sdkCredentials(config, init.env));
   const credentials =
     config.kind === 'keys'
       ? config.credentials
@@ -204,15 +222,8 @@ async function tokenFor(
           proxyEnv: init.env,
           timeoutMs: 20_000,
         })();
-  if (isPublic || config.needsSdk !== undefined)
-    return getEcrAuthorizationToken({
-      region: init.region,
-      credentials,
-      registry: init.host,
-      signal: init.signal,
-      proxyEnv: init.env,
-      ...(config.endpoint === undefined || isPublic ? {} : { endpoint: config.endpoint }),
-    });
+  if (isPublic) return viaSdk(credentials);
+  if (config.needsSdk !== undefined) return viaSdk(credentials, config.endpoint);
   return getEcrTokenDirect({
     region: init.region,
     credentials,
