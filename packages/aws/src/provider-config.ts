@@ -67,9 +67,15 @@ async function readOptional(
   }
 }
 
-function section(text: string | undefined, name: string): Record<string, string> | undefined {
-  if (text === undefined) return undefined;
-  const parsed = parseIni(text) as Record<string, unknown>;
+/** The sections of an AWS config or credentials file (empty when there is no file). */
+function sections(text: string | undefined): Record<string, unknown> {
+  return text === undefined ? {} : parseIni(text);
+}
+
+function section(
+  parsed: Record<string, unknown>,
+  name: string,
+): Record<string, string> | undefined {
   const value = parsed[name];
   if (value === null || typeof value !== 'object') return undefined;
   const out: Record<string, string> = {};
@@ -115,10 +121,11 @@ export async function resolveProviderConfig(
     credentialsFile,
     env['AWS_SHARED_CREDENTIALS_FILE'] === undefined ? undefined : 'AWS_SHARED_CREDENTIALS_FILE',
   );
+  const configSections = sections(configText);
   const fromConfig =
-    section(configText, `profile ${profile}`) ??
-    (profile === 'default' ? section(configText, 'default') : undefined);
-  const fromCredentials = section(credentialsText, profile);
+    section(configSections, `profile ${profile}`) ??
+    (profile === 'default' ? section(configSections, 'default') : undefined);
+  const fromCredentials = section(sections(credentialsText), profile);
   const settings = { ...fromConfig, ...fromCredentials };
 
   const ignoreEndpoints =
