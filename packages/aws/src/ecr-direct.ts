@@ -11,7 +11,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
 import { decodeToken, type EcrAuthorizationToken } from './ecr-token.ts';
 import type { AwsCredentialIdentity } from './from-roles-anywhere.ts';
-import { describeNetworkError, send } from './http.ts';
+import { describeNetworkError, retryDelayMs, send } from './http.ts';
 import { signHmac, toAmzDate } from './sign.ts';
 
 /** DNS suffix of ECR's API endpoint by region prefix (the AWS partitions). */
@@ -135,7 +135,7 @@ export async function getEcrTokenDirect(init: EcrDirectInit): Promise<EcrAuthori
       throw apiError(
         `ECR GetAuthorizationToken failed after ${attempt} attempts: ${last}; check the network path to ECR (proxy, NO_PROXY, firewall)`,
       );
-    const delay = Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
+    const delay = retryDelayMs(attempt);
     await new Promise((r) => setTimeout(r, delay));
     if (init.signal.aborted) throw apiError(`ECR did not answer at ${base.origin} in time`);
   }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CredprovError, ERROR_CODES, isValidationError } from '@eksa-credprov/core';
-import { describeNetworkError, send } from './http.ts';
+import { describeNetworkError, retryDelayMs, send } from './http.ts';
 import { createSessionRequest, type SessionRequestInit } from './session-request.ts';
 
 /**
@@ -226,7 +226,7 @@ async function refresh(init: RolesAnywhereInit, now: () => number): Promise<AwsC
           ? 'no answer in time'
           : `cannot reach ${new URL(request.url).origin}: ${describeNetworkError(e)}`;
     }
-    const delay = Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
+    const delay = retryDelayMs(attempt);
     if (attempt >= maxAttempts || now() + delay >= deadline) {
       throw credentialsError(
         `IAM Roles Anywhere CreateSession failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${last}`,

@@ -106,6 +106,14 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
   });
 }
 
+/**
+ * How long to wait before attempt `attempt + 1`: exponential from 200 ms, capped at 2 s, with
+ * jitter (half to all of it), for the provider's retries of throttling, 5xx and lost connections.
+ */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
+}
+
 /** What went wrong on the wire, in a few words (an errno code or the error's message). */
 export function describeNetworkError(e: unknown): string {
   const err = e as { code?: string; message?: string; cause?: { code?: string; message?: string } };
