@@ -12,24 +12,19 @@ import {
   sessions,
   testFile,
   testPki,
-  type ProviderRun,
 } from './test-support.ts';
 
 const IMAGE = '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-const provide = (stdin: string, env: Record<string, string>): Promise<ProviderRun> =>
-  execProvider(stdin, env);
-const request = providerRequest;
-const file = testFile;
 
 let keysConfig = '';
 let noRegionConfig = '';
 beforeAll(() => {
-  noRegionConfig = file(
+  noRegionConfig = testFile(
     'provider-keys-no-region.ini',
     `[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${SECRET}\n`,
   );
-  keysConfig = file(
+  keysConfig = testFile(
     'provider-keys.ini',
     `[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${SECRET}\nregion = us-west-2\n`,
   );
@@ -43,7 +38,7 @@ describe('eksa-ecr-credential-provider', () => {
   ] as const)(
     'answers a %s request with static keys, as the Go provider does',
     async (apiVersion) => {
-      const out = await provide(request(IMAGE, apiVersion), {
+      const out = await execProvider(providerRequest(IMAGE, apiVersion), {
         AWS_CONFIG_FILE: keysConfig,
         AWS_PROFILE: 'default',
       });
@@ -64,8 +59,11 @@ describe('eksa-ecr-credential-provider', () => {
   it('gets Roles Anywhere credentials natively from the docs credfile, without aws_signing_helper on PATH', async () => {
     const role = 'arn:aws:iam::123456789012:role/node';
     const { anchorArn, profileArn } = await createAnchorAndProfile(role);
-    const kubelet = file('kubelet-client-current.pem', testPki().rsaCert + testPki().rsaKeyPkcs1);
-    const credfile = file(
+    const kubelet = testFile(
+      'kubelet-client-current.pem',
+      testPki().rsaCert + testPki().rsaKeyPkcs1,
+    );
+    const credfile = testFile(
       'aws-creds',
       createRolesAnywhereCredfile({
         region: 'us-west-2',
@@ -76,7 +74,7 @@ describe('eksa-ecr-credential-provider', () => {
       }),
     );
     const before = (await sessions()).length;
-    const out = await provide(request(IMAGE), {
+    const out = await execProvider(providerRequest(IMAGE), {
       AWS_CONFIG_FILE: credfile,
       AWS_PROFILE: 'default',
       AWS_ENDPOINT_URL_ROLESANYWHERE: awsTestEnv().rolesanywhere,
@@ -115,13 +113,13 @@ describe('eksa-ecr-credential-provider', () => {
     ],
     [
       'a missing config file',
-      request(IMAGE),
+      providerRequest(IMAGE),
       { AWS_CONFIG_FILE: '/nonexistent/aws-creds' },
       /cannot read AWS_CONFIG_FILE \/nonexistent\/aws-creds: ENOENT; check the Secret/,
     ],
     [
       'a non-ECR host with no region',
-      request('registry.example.com/app'),
+      providerRequest('registry.example.com/app'),
       { AWS_CONFIG_FILE: 'NO_REGION' },
       /registry\.example\.com is not an ECR host and no region is configured/,
     ],
@@ -130,7 +128,7 @@ describe('eksa-ecr-credential-provider', () => {
     async (_name, stdin, rowEnv, message) => {
       const env: Record<string, string> = { AWS_CONFIG_FILE: keysConfig, ...rowEnv };
       if (env['AWS_CONFIG_FILE'] === 'NO_REGION') env['AWS_CONFIG_FILE'] = noRegionConfig;
-      const out = await provide(stdin, env);
+      const out = await execProvider(stdin, env);
       expect(out.code).toBe(1);
       expect(out.stdout).toBe('');
       expect(out.stderr.split('\n').filter((l) => l !== '')).toHaveLength(1);

@@ -26,16 +26,10 @@ async function newPackage(): Promise<{ cluster: string; name: string }> {
   return { cluster, name: pkg.metadata.name };
 }
 
-const setStatus = (
-  cluster: string,
-  name: string,
-  status: Parameters<typeof setPackageStatus>[2],
-): Promise<void> => setPackageStatus(cluster, name, status);
-
 describe('Packages on a real kube-apiserver', () => {
   it('lists and reads Packages with their typed status, and formats the kubectl table', async () => {
     const { cluster, name } = await newPackage();
-    await setStatus(cluster, name, {
+    await setPackageStatus(cluster, name, {
       state: 'installed',
       currentVersion: '0.4.15',
       targetVersion: '0.4.15 (latest)',
@@ -79,9 +73,9 @@ describe('Packages on a real kube-apiserver', () => {
       onProgress: (p: PackageInfo) => seen.push(p.state),
     });
     await new Promise((r) => setTimeout(r, 300));
-    await setStatus(cluster, name, { state: 'installing' });
+    await setPackageStatus(cluster, name, { state: 'installing' });
     await new Promise((r) => setTimeout(r, 300));
-    await setStatus(cluster, name, { state: 'installed' });
+    await setPackageStatus(cluster, name, { state: 'installed' });
     expect((await waiting).state).toBe('installed');
     expect(seen).toEqual([undefined, 'installing', 'installed']);
   });
@@ -93,7 +87,7 @@ describe('Packages on a real kube-apiserver', () => {
       clusterName: cluster,
       timeoutMs: 20_000,
     }).catch((e: unknown) => e);
-    await setStatus(cluster, name, {
+    await setPackageStatus(cluster, name, {
       state: 'unknown',
       detail: 'Packages namespaces must start with: eksa-packages',
     });
@@ -104,7 +98,10 @@ describe('Packages on a real kube-apiserver', () => {
 
   it('waitForPackage times out with the last state seen, and honours an abort signal', async () => {
     const { cluster, name } = await newPackage();
-    await setStatus(cluster, name, { state: 'installing', detail: 'Waiting for dependencies' });
+    await setPackageStatus(cluster, name, {
+      state: 'installing',
+      detail: 'Waiting for dependencies',
+    });
     const e = await waitForPackage(name, {
       kubeConfig: admin,
       clusterName: cluster,
