@@ -31,6 +31,11 @@ export interface EcrAuthorizationTokenInit {
    * @default no proxy
    */
   readonly proxyEnv?: Readonly<Record<string, string | undefined>>;
+  /**
+   * PEM roots to trust instead of Node's, as `AWS_CA_BUNDLE` or a profile's `ca_bundle` name them
+   * (the AWS SDK for JavaScript reads neither).
+   */
+  readonly caBundle?: string;
 }
 
 /**
@@ -63,21 +68,26 @@ export function decodeToken(token: string | undefined): { username: string; pass
 }
 
 /**
- * Agents for the AWS SDK's Node handler that honour the proxy variables in `env`, or undefined
- * when it names no proxy (the SDK's own agents then). The SDK accepts the handler's options
- * (`httpAgent`, `httpsAgent`) as `requestHandler`.
+ * Agents for the AWS SDK's Node handler that honour the proxy variables in `env` and trust `ca`,
+ * or undefined when neither is set (the SDK's own agents then). The SDK accepts the handler's
+ * options (`httpAgent`, `httpsAgent`) as `requestHandler`.
  *
  * @internal
  */
-export function proxyRequestHandler(
-  env: Readonly<Record<string, string | undefined>> | undefined,
-): { httpAgent: http.Agent; httpsAgent: https.Agent } | undefined {
-  const proxyEnv = env === undefined ? undefined : proxyVariables(env);
-  if (proxyEnv === undefined) return undefined;
+export function sdkRequestHandler(init: {
+  readonly proxyEnv?: Readonly<Record<string, string | undefined>> | undefined;
+  readonly ca?: string | undefined;
+}): { httpAgent: http.Agent; httpsAgent: https.Agent } | undefined {
+  const proxyEnv = init.proxyEnv === undefined ? undefined : proxyVariables(init.proxyEnv);
+  if (proxyEnv === undefined && init.ca === undefined) return undefined;
+  const options = { keepAlive: true, ...(proxyEnv === undefined ? {} : { proxyEnv }) };
   // Loaded here: node:http cannot be in the provider's start-up snapshot (see http.ts).
   return {
-    httpAgent: new (process.getBuiltinModule('node:http').Agent)({ keepAlive: true, proxyEnv }),
-    httpsAgent: new (process.getBuiltinModule('node:https').Agent)({ keepAlive: true, proxyEnv }),
+    httpAgent: new (process.getBuiltinModule('node:http').Agent)(options),
+    httpsAgent: new (process.getBuiltinModule('node:https').Agent)({
+      ...options,
+      ...(init.ca === undefined ? {} : { ca: init.ca }),
+    }),
   };
 }
 
@@ -106,7 +116,7 @@ export async function getEcrAuthorizationToken(
   init: EcrAuthorizationTokenInit,
 ): Promise<EcrAuthorizationToken> {
   const isPublic = init.registry === 'public.ecr.aws' || init.registry === 'ecr-public.aws.com';
-  const requestHandler = proxyRequestHandler(init.proxyEnv);
+  const requestHandler = sdkRequestHandler({ proxyEnv: init.proxyEnv, ca: init.caBundle });
   const config = {
     region: isPublic ? 'us-east-1' : init.region,
     credentials: init.credentials,

@@ -5,9 +5,12 @@
  * proxy. ECR is moto, and the faults come from a small local server in front of it (moto cannot be
  * told to fail); the proxy is a real forwarding proxy on loopback.
  */
-import { chmodSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import https from 'node:https';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { createRolesAnywhereCredfile, parseCredentialProviderResponse } from '@eksa-credprov/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -357,5 +360,131 @@ describe('HTTP_PROXY and NO_PROXY', () => {
     expect(viaSdk.stderr).toBe('');
     expect(viaSdk.code).toBe(0);
     expect(seen).toEqual([`POST ${awsTestEnv().moto}/`]);
+  });
+});
+
+describe('ECR over TLS: AWS_CA_BUNDLE and a CONNECT proxy', () => {
+  // An https "ECR" on loopback: a self-signed certificate for 127.0.0.1 in front of moto.
+  let ecrUrl = '';
+  let caBundle = '';
+  const tunnels: string[] = [];
+  let proxyUrl = '';
+  beforeAll(async () => {
+    const dir = testPki().dir;
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'tls.key'),
+        '-out',
+        join(dir, 'tls.crt'),
+      ],
+      { stdio: 'ignore' },
+    );
+    caBundle = join(dir, 'tls.crt');
+    const tls = https.createServer(
+      { key: readFileSync(join(dir, 'tls.key')), cert: readFileSync(caBundle) },
+      (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          forward(awsTestEnv().moto, req, res, Buffer.concat(chunks).toString('utf8'));
+        });
+      },
+    );
+    await new Promise<void>((ok) => tls.listen(0, '127.0.0.1', ok));
+    ecrUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+    // A proxy that only tunnels (CONNECT), as corporate proxies do for https.
+    const proxy = http.createServer((_req, res) => res.writeHead(405).end());
+    proxy.on('connect', (req: http.IncomingMessage, client: Socket, head: Buffer) => {
+      tunnels.push(req.url ?? '');
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = connect(Number(port), host ?? '', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok));
+    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    closers.push(
+      () =>
+        new Promise<void>((ok) => {
+          tls.closeAllConnections();
+          tls.close(() => {
+            ok();
+          });
+        }),
+      () =>
+        new Promise<void>((ok) => {
+          proxy.closeAllConnections();
+          proxy.close(() => {
+            ok();
+          });
+        }),
+    );
+  });
+
+  it('trusts AWS_CA_BUNDLE on the direct path, and refuses the certificate without it', async () => {
+    const ok = await execProvider(providerRequest(IMAGE), {
+      AWS_CONFIG_FILE: keysConfig,
+      AWS_ENDPOINT_URL_ECR: ecrUrl,
+      AWS_CA_BUNDLE: caBundle,
+    });
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    const refused = await execProvider(providerRequest(IMAGE), {
+      AWS_CONFIG_FILE: keysConfig,
+      AWS_ENDPOINT_URL_ECR: ecrUrl,
+    });
+    expectCleanFailure(refused);
+    expect(refused.stderr).toMatch(
+      /cannot reach https:\/\/127\.0\.0\.1:\d+: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/,
+    );
+  });
+
+  it('trusts AWS_CA_BUNDLE on the AWS SDK path too (a credential_process profile)', async () => {
+    const command = testFile(
+      'tls-process.sh',
+      `#!/bin/sh\necho '{"Version":1,"AccessKeyId":"AKIAPROCESS","SecretAccessKey":"${SECRET}"}'\n`,
+    );
+    chmodSync(command, 0o700);
+    const profile = testFile(
+      'tls-process.ini',
+      `[default]\nregion = us-west-2\ncredential_process = ${command}\n`,
+    );
+    const out = await execProvider(providerRequest(IMAGE), {
+      AWS_CONFIG_FILE: profile,
+      AWS_ENDPOINT_URL_ECR: ecrUrl,
+      AWS_CA_BUNDLE: caBundle,
+    });
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+  });
+
+  it('tunnels through HTTPS_PROXY with CONNECT', async () => {
+    tunnels.length = 0;
+    const out = await execProvider(providerRequest(IMAGE), {
+      AWS_CONFIG_FILE: keysConfig,
+      AWS_ENDPOINT_URL_ECR: ecrUrl,
+      AWS_CA_BUNDLE: caBundle,
+      HTTPS_PROXY: proxyUrl,
+    });
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect(tunnels).toEqual([new URL(ecrUrl).host]);
   });
 });

@@ -26,7 +26,7 @@ import { getEcrTokenDirect } from './ecr-direct.ts';
 import { parseEcrHost } from './ecr-host.ts';
 import {
   getEcrAuthorizationToken,
-  proxyRequestHandler,
+  sdkRequestHandler,
   type EcrAuthorizationToken,
 } from './ecr-token.ts';
 import {
@@ -150,11 +150,11 @@ async function readCaBundle(file: string | undefined): Promise<string | undefine
 /** The AWS SDK's credentials for a profile it serves, or its whole default chain. */
 async function sdkCredentials(
   config: Extract<ProviderConfig, { kind: 'sdk' }>,
-  env: Readonly<Record<string, string | undefined>>,
+  http: { env: Readonly<Record<string, string | undefined>>; ca: string | undefined },
 ): Promise<AwsCredentialIdentityProvider> {
   // A profile the provider does not serve itself: the SDK reads it (assume-role chains, SSO, web
   // identity, credential_process); no profile at all: the SDK's whole default chain.
-  const requestHandler = proxyRequestHandler(env);
+  const requestHandler = sdkRequestHandler({ proxyEnv: http.env, ca: http.ca });
   const clientConfig = requestHandler === undefined ? {} : { requestHandler };
   if (config.reason === NO_PROFILE) {
     const { ECRClient } = await import('@aws-sdk/client-ecr');
@@ -166,7 +166,7 @@ async function sdkCredentials(
     profile: config.profile,
     configFilepath: config.configFile,
     filepath: config.credentialsFile,
-    // STS (assume-role chains) and SSO go through the same proxy.
+    // STS (assume-role chains) and SSO go through the same proxy, trusting the same CA.
     clientConfig,
   });
   return async () => {
@@ -198,6 +198,7 @@ async function tokenFor(
   },
 ): Promise<EcrAuthorizationToken> {
   const isPublic = init.host === 'public.ecr.aws' || init.host === 'ecr-public.aws.com';
+  const ca = await readCaBundle(config.caBundleFile);
   const viaSdk = (
     credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider,
     endpoint?: string,
@@ -208,11 +209,11 @@ async function tokenFor(
       registry: init.host,
       signal: init.signal,
       proxyEnv: init.env,
+      ...(ca === undefined ? {} : { caBundle: ca }),
       ...(endpoint === undefined ? {} : { endpoint }),
     });
-  const ca = await readCaBundle(config.caBundleFile);
   // For profiles it serves, the SDK resolves the endpoint from the same settings itself.
-  if (config.kind === 'sdk') return viaSdk(await sdkCredentials(config, init.env));
+  if (config.kind === 'sdk') return viaSdk(await sdkCredentials(config, { env: init.env, ca }));
   const credentials =
     config.kind === 'keys'
       ? config.credentials
