@@ -1,17 +1,17 @@
 /**
  * The few IAM Roles Anywhere control-plane calls the set-up needs, as signed REST requests. The
  * registry serves only an old `@aws-sdk/client-rolesanywhere` (3.332, before the `@smithy`
- * packages), so requests are signed here with `@smithy/signature-v4`, the SDK's own signer.
+ * packages), so requests are signed here with the package's own SigV4 signer (`signHmac`, the
+ * one the node-side provider uses, checked against `@smithy/signature-v4` in sign.test.ts).
  *
  * @internal
  */
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
 } from './from-roles-anywhere.ts';
+import { signHmac, toAmzDate } from './sign.ts';
 
 /** Signed calls to the Roles Anywhere REST API. */
 export interface RolesAnywhereClient {
@@ -51,37 +51,40 @@ export function createRolesAnywhereClient(init: {
       process.env['AWS_ENDPOINT_URL_ROLESANYWHERE'] ??
       `https://rolesanywhere.${init.region}.amazonaws.com`,
   );
-  const signer = new SignatureV4({
-    service: 'rolesanywhere',
-    region: init.region,
-    credentials: init.credentials,
-    sha256: Hash.bind(null, 'sha256'),
-  });
+  const given = init.credentials;
+  const credentials = typeof given === 'function' ? given : () => Promise.resolve(given);
   return {
     async call<T>(
       operation: string,
       request: { method: string; path: string; body?: unknown; query?: Record<string, string> },
     ): Promise<T> {
       const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-      const signed = await signer.sign({
+      const { accessKeyId, secretAccessKey, sessionToken } = await credentials();
+      const amzDate = toAmzDate(new Date());
+      const headers: Record<string, string> = {
+        host: base.host,
+        'x-amz-date': amzDate,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(sessionToken === undefined ? {} : { 'x-amz-security-token': sessionToken }),
+      };
+      const { authorization } = signHmac({
         method: request.method,
-        protocol: base.protocol,
-        hostname: base.hostname,
-        ...(base.port === '' ? {} : { port: Number(base.port) }),
         path: request.path,
         query: request.query ?? {},
-        headers: {
-          host: base.host,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body }),
+        headers,
+        body: body ?? '',
+        amzDate,
+        region: init.region,
+        service: 'rolesanywhere',
+        accessKeyId,
+        secretAccessKey,
       });
       const search = new URLSearchParams(request.query ?? {}).toString();
       let res: Response;
       try {
         res = await fetch(`${base.origin}${request.path}${search === '' ? '' : `?${search}`}`, {
           method: request.method,
-          headers: signed.headers,
+          headers: { ...headers, authorization },
           ...(body === undefined ? {} : { body }),
         });
       } catch (e) {

@@ -200,6 +200,29 @@ describe('HMAC SigV4 signing agrees with @smithy/signature-v4', () => {
       region: 'cn-north-1',
       service: 'ecr',
     },
+    {
+      name: 'Roles Anywhere control plane: CreateTrustAnchor',
+      method: 'POST',
+      path: '/trustanchors',
+      query: {},
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"eksa-w01","enabled":true,"source":{"sourceType":"CERTIFICATE_BUNDLE"}}',
+      region: 'us-west-2',
+      service: 'rolesanywhere',
+      sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLE',
+    },
+    {
+      name: 'Roles Anywhere control plane: ListTagsForResource (an ARN in the query)',
+      method: 'GET',
+      path: '/ListTagsForResource',
+      query: {
+        resourceArn: 'arn:aws:rolesanywhere:us-west-2:123456789012:trust-anchor/0a1b-2c3d',
+      },
+      headers: {},
+      body: '',
+      region: 'us-west-2',
+      service: 'rolesanywhere',
+    },
   ];
   it.each(ROWS)('$name', async (row) => {
     const date = new Date('2026-11-29T10:11:12Z');
