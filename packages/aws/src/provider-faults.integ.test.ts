@@ -39,13 +39,33 @@ async function server(
       handle(req, res, Buffer.concat(chunks).toString('utf8'));
     });
   });
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
+  return listen(s);
+}
+
+/**
+ * Starts `server` on a free loopback port. Its `close` destroys every socket it ever accepted,
+ * CONNECT tunnels included (closeAllConnections only ends HTTP ones), so closing never waits.
+ */
+async function listen(
+  server: http.Server | https.Server,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket): void => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  };
+  server.on('connection', track);
+  server.on('connect', (_req: http.IncomingMessage, socket: Socket) => {
+    track(socket);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const scheme = server instanceof https.Server ? 'https' : 'http';
   return {
-    url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
+    url: `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise<void>((ok) => {
-        s.closeAllConnections();
-        s.close(() => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => {
           ok();
         });
       }),
@@ -403,14 +423,15 @@ describe('ECR over TLS: AWS_CA_BUNDLE and a CONNECT proxy', () => {
         });
       },
     );
-    await new Promise<void>((ok) => tls.listen(0, '127.0.0.1', ok));
-    ecrUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+    const tlsListening = await listen(tls);
+    ecrUrl = tlsListening.url;
     // A proxy that only tunnels (CONNECT), as corporate proxies do for https.
     const proxy = http.createServer((_req, res) => res.writeHead(405).end());
     proxy.on('connect', (req: http.IncomingMessage, client: Socket, head: Buffer) => {
       tunnels.push(req.url ?? '');
       const [host, port] = (req.url ?? '').split(':');
       const upstream = connect(Number(port), host ?? '', () => {
+        client.on('close', () => upstream.destroy());
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
         upstream.write(head);
         upstream.pipe(client);
@@ -418,24 +439,9 @@ describe('ECR over TLS: AWS_CA_BUNDLE and a CONNECT proxy', () => {
       });
       upstream.on('error', () => client.destroy());
     });
-    await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok));
-    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-    closers.push(
-      () =>
-        new Promise<void>((ok) => {
-          tls.closeAllConnections();
-          tls.close(() => {
-            ok();
-          });
-        }),
-      () =>
-        new Promise<void>((ok) => {
-          proxy.closeAllConnections();
-          proxy.close(() => {
-            ok();
-          });
-        }),
-    );
+    const proxyListening = await listen(proxy);
+    proxyUrl = proxyListening.url;
+    closers.push(tlsListening.close, proxyListening.close);
   });
 
   it('trusts AWS_CA_BUNDLE on the direct path, and refuses the certificate without it', async () => {
