@@ -57,7 +57,7 @@ const bare = median(times.bare);
 const core = median(times.core);
 const withYaml = median(times.coreAndYaml);
 
-// 2. Bundle size: the package's own code minified (yaml and ini external), and with them.
+// 2. Bundle size: the package's own code minified (yaml external), and with it.
 async function bundled(external: string[]): Promise<Buffer> {
   const out = await build({
     entryPoints: [DIST],
@@ -71,7 +71,7 @@ async function bundled(external: string[]): Promise<Buffer> {
   });
   return Buffer.from(out.outputFiles[0]!.contents);
 }
-const own = await bundled(['yaml', 'ini']);
+const own = await bundled(['yaml']);
 const runtimeDeps = Object.keys(
   (
     JSON.parse(readFileSync(resolve(coreDir, 'package.json'), 'utf8')) as {
@@ -191,8 +191,8 @@ console.log(`## @eksa-credprov/core (${new Date().toISOString().slice(0, 10)}, $
 | import \`@eksa-credprov/core\` (median of ${RUNS}) | ${fmt(core)} ms | |
 | import cost on top of \`node -e 0\` | **${fmt(core - bare)} ms** | < 25 ms |
 | import and first YAML use (\`toYaml\` loads \`yaml\`), on top of \`node -e 0\` | ${fmt(withYaml - bare)} ms | |
-| ESM bundle, minified, \`yaml\` and \`ini\` external | **${fmt(own.length / 1024)} KB** (${fmt(gzipSync(own).length / 1024)} KB gzip) | < 60 KB |
-| runtime dependencies | ${runtimeDeps.join(', ')} | yaml, ini only |
+| ESM bundle, minified, \`yaml\` external | **${fmt(own.length / 1024)} KB** (${fmt(gzipSync(own).length / 1024)} KB gzip) | < 60 KB |
+| runtime dependencies | ${runtimeDeps.join(', ')} | yaml only |
 | \`matchImage\`, 10,000 images × 50 patterns, TypeScript | **${fmt(tsRate / 1e6, 2)} M matches/s** (${tsRuns[0]!.matches} hits; median of ${ROUNDS}) | report |
 | same data, Go \`URLsMatchStr\` (goref) | ${fmt(goRate / 1e6, 2)} M matches/s | |
 | ratio TypeScript / Go throughput | **${fmt(tsRate / goRate, 2)}** | |

@@ -10,10 +10,16 @@
 //	{"op":"duration","text":T}            -> {"ok":bool,"ns":"<int64>","string":"<Duration.String()>"}
 //	{"op":"format","ns":"<int64>"}        -> {"string":"..."}
 //	{"op":"bench-match","patterns":[...],"images":[...],"rounds":N} -> {"matches":n,"nanos":t}
+//	{"op":"awsconfig","config":C,"credentials":K,"profile":P} -> {"settings":{...}} or {"error":E}
+//	  (C or K null: no such file; the profile as aws-sdk-go-v2/config LoadSharedConfigProfile
+//	  reads it, as the settings the provider uses)
+//	{"op":"host","image":I} -> {"string":H} or {"error":E}
+//	  (cloud-provider-aws ecr-credential-provider's parseHostFromImageReference)
 package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"net"
 	"net/url"
@@ -22,6 +28,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/config"
 )
 
 type request struct {
@@ -34,6 +42,10 @@ type request struct {
 	Patterns []string `json:"patterns"`
 	Images   []string `json:"images"`
 	Rounds   int      `json:"rounds"`
+	// awsconfig: file texts (nil: the file does not exist) and the profile to read.
+	Config      *string `json:"config"`
+	Credentials *string `json:"credentials"`
+	Profile     string  `json:"profile"`
 }
 
 type response struct {
@@ -45,6 +57,68 @@ type response struct {
 	// bench-match results.
 	Matches int   `json:"matches,omitempty"`
 	Nanos   int64 `json:"nanos,omitempty"`
+	// awsconfig: the profile's non-empty settings under their file key names.
+	Settings map[string]string `json:"settings,omitempty"`
+}
+
+// sharedConfig reads one profile with the Go SDK's own loader from files holding the given texts.
+func sharedConfig(req request) (map[string]string, error) {
+	dir, err := os.MkdirTemp("", "goref-awsconfig-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	files := func(name string, text *string) ([]string, error) {
+		path := filepath.Join(dir, name)
+		if text != nil {
+			if err := os.WriteFile(path, []byte(*text), 0o600); err != nil {
+				return nil, err
+			}
+		}
+		return []string{path}, nil
+	}
+	configFiles, err := files("config", req.Config)
+	if err != nil {
+		return nil, err
+	}
+	credentialsFiles, err := files("credentials", req.Credentials)
+	if err != nil {
+		return nil, err
+	}
+	c, err := config.LoadSharedConfigProfile(context.Background(), req.Profile, func(o *config.LoadSharedConfigOptions) {
+		o.ConfigFiles = configFiles
+		o.CredentialsFiles = credentialsFiles
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	set := func(key, value string) {
+		if value != "" {
+			out[key] = value
+		}
+	}
+	set("region", c.Region)
+	set("aws_access_key_id", c.Credentials.AccessKeyID)
+	set("aws_secret_access_key", c.Credentials.SecretAccessKey)
+	set("aws_session_token", c.Credentials.SessionToken)
+	set("role_arn", c.RoleARN)
+	set("source_profile", c.SourceProfileName)
+	set("credential_source", c.CredentialSource)
+	set("role_session_name", c.RoleSessionName)
+	set("external_id", c.ExternalID)
+	set("credential_process", c.CredentialProcess)
+	set("web_identity_token_file", c.WebIdentityTokenFile)
+	set("ca_bundle", c.CustomCABundle)
+	set("endpoint_url", c.BaseEndpoint)
+	set("sso_session", c.SSOSessionName)
+	set("services", c.ServicesSectionName)
+	for service, values := range c.Services.ServiceValues {
+		for k, v := range values {
+			set("services."+service+"."+k, v)
+		}
+	}
+	return out, nil
 }
 
 // parseSchemelessURL is the kubelet's ParseSchemelessURL.
@@ -154,6 +228,26 @@ func main() {
 			}
 			resp.Nanos = time.Since(start).Nanoseconds()
 			resp.Matches = matches
+		case "awsconfig":
+			settings, err := sharedConfig(req)
+			if err != nil {
+				resp.Error = err.Error()
+			} else {
+				resp.Settings = settings
+			}
+		case "host":
+			// parseHostFromImageReference in cmd/ecr-credential-provider/main.go.
+			image := req.Image
+			if !strings.Contains(image, "://") {
+				image = "https://" + image
+			}
+			if parsed, err := url.Parse(image); err != nil {
+				resp.Error = err.Error()
+			} else {
+				resp.String = parsed.Hostname()
+				ok := true
+				resp.OK = &ok
+			}
 		default:
 			os.Stderr.WriteString("goref: unknown op " + req.Op + "\n")
 			os.Exit(2)

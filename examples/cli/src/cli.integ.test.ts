@@ -4,6 +4,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   parseCredentialProviderPackage,
@@ -750,9 +751,19 @@ describe('provider test', () => {
 
   it('shows the provider’s own one-line failure', async () => {
     expectOneLineError(
+      await cli(['provider', 'test', '--image', image, '--config', tmpdir()]),
+      1,
+      new RegExp(
+        `the provider failed \\(exit 1\\): eksa-ecr-credential-provider: cannot read the AWS config file ${tmpdir().replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(AWS_CONFIG_FILE\\): it is a directory`,
+      ),
+    );
+  });
+
+  it('refuses a --config file that does not exist (the provider would ignore it)', async () => {
+    expectOneLineError(
       await cli(['provider', 'test', '--image', image, '--config', '/nonexistent/aws-creds']),
       1,
-      /the provider failed \(exit 1\): eksa-ecr-credential-provider: cannot read AWS_CONFIG_FILE \/nonexistent\/aws-creds: ENOENT/,
+      /--config \/nonexistent\/aws-creds: no such file \(the provider would ignore it, as the AWS SDKs do/,
     );
   });
 });

@@ -46,7 +46,11 @@ export interface EcrDirectInit {
 }
 
 interface TokenBody {
-  authorizationData?: { authorizationToken?: string; expiresAt?: number; proxyEndpoint?: string }[];
+  authorizationData?: {
+    authorizationToken?: unknown;
+    expiresAt?: unknown;
+    proxyEndpoint?: unknown;
+  }[];
 }
 
 function apiError(message: string): CredprovError {
@@ -142,21 +146,27 @@ export async function getEcrTokenDirect(init: EcrDirectInit): Promise<EcrAuthori
 }
 
 function parseToken(text: string, base: URL): EcrAuthorizationToken {
-  let body: TokenBody;
+  let body: unknown;
   try {
-    body = JSON.parse(text) as TokenBody;
+    body = JSON.parse(text);
   } catch {
     throw apiError(`ECR at ${base.origin} answered with something that is not JSON`);
   }
-  const data = body.authorizationData?.[0];
-  if (data === undefined) throw apiError('authorization data was empty');
-  const expiresAt =
-    typeof data.expiresAt === 'number'
-      ? new Date(data.expiresAt * 1000)
-      : new Date(Date.now() + 12 * 3_600_000);
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw apiError(
+      `ECR at ${base.origin} answered with JSON that is not an object; check that the endpoint is ECR's`,
+    );
+  const list = (body as TokenBody).authorizationData;
+  const data: unknown = Array.isArray(list) ? list[0] : undefined;
+  if (data === null || typeof data !== 'object') throw apiError('authorization data was empty');
+  const { authorizationToken, expiresAt, proxyEndpoint } = data as NonNullable<
+    TokenBody['authorizationData']
+  >[number];
+  if (expiresAt !== undefined && expiresAt !== null && typeof expiresAt !== 'number')
+    throw apiError(`ECR at ${base.origin} answered with an expiresAt that is not a number`);
   return {
-    ...decodeToken(data.authorizationToken),
-    expiresAt,
-    proxyEndpoint: data.proxyEndpoint ?? '',
+    ...decodeToken(typeof authorizationToken === 'string' ? authorizationToken : undefined),
+    ...(typeof expiresAt === 'number' ? { expiresAt: new Date(expiresAt * 1000) } : {}),
+    proxyEndpoint: typeof proxyEndpoint === 'string' ? proxyEndpoint : '',
   };
 }

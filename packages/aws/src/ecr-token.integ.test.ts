@@ -24,7 +24,7 @@ describe('getEcrAuthorizationToken against moto', () => {
     expect(token.username).toBe('AWS');
     expect(token.password.length).toBeGreaterThan(10);
     // moto 5.2.1 answers with a fixed expiresAt (2015-01-01T00:00:00Z), not now + 12h.
-    expect(token.expiresAt.toISOString()).toBe('2015-01-01T00:00:00.000Z');
+    expect(token.expiresAt?.toISOString()).toBe('2015-01-01T00:00:00.000Z');
     const host = new URL(token.proxyEndpoint).host;
     expect(parseEcrHost(host)).toMatchObject({ region: 'us-west-2', public: false });
   });

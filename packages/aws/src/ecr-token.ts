@@ -47,8 +47,12 @@ export interface EcrAuthorizationToken {
   /** Always `AWS` for ECR. */
   readonly username: string;
   readonly password: string;
-  /** ECR tokens last 12 hours. */
-  readonly expiresAt: Date;
+  /**
+   * When the token expires (ECR tokens last 12 hours); undefined when ECR's answer had no
+   * `expiresAt`, in which case the node-side provider tells the kubelet not to cache it, as the
+   * Go provider does.
+   */
+  readonly expiresAt?: Date;
   /** `https://<registry host>`. */
   readonly proxyEndpoint: string;
 }
@@ -57,11 +61,30 @@ function apiError(message: string, cause?: unknown): CredprovError {
   return new CredprovError({ code: ERROR_CODES.AWS_API_ERROR, message, cause });
 }
 
+/**
+ * Decodes base64 as Go's `base64.StdEncoding.DecodeString` does: the standard alphabet with its
+ * padding, line breaks ignored, anything else refused. Node's decoder would skip bad characters.
+ * The error says where, never what (the text is a password).
+ */
+function decodeStdBase64(text: string): Buffer {
+  const clean = text.replace(/[\r\n]/g, '');
+  const fail = (where: string): never => {
+    throw apiError(
+      `ECR's authorization token is not valid base64 (${where}); check that AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL or endpoint_url points at ECR`,
+    );
+  };
+  const bad = /[^A-Za-z0-9+/=]/.exec(clean);
+  if (bad !== null) fail(`a character outside the alphabet at byte ${bad.index}`);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0)
+    fail('wrong padding or length');
+  return Buffer.from(clean, 'base64');
+}
+
 /** Splits `base64("AWS:<password>")` on the first colon, as the Go provider does. @internal */
 export function decodeToken(token: string | undefined): { username: string; password: string } {
   if (token === undefined || token === '')
     throw apiError('ECR answered without an authorization token');
-  const text = Buffer.from(token, 'base64').toString('utf8');
+  const text = decodeStdBase64(token).toString('utf8');
   const colon = text.indexOf(':');
   if (colon < 0) throw apiError('error parsing username and password from authorization token');
   return { username: text.slice(0, colon), password: text.slice(colon + 1) };
@@ -135,7 +158,7 @@ export async function getEcrAuthorizationToken(
         if (data === undefined) throw apiError('authorization data was empty');
         return {
           ...decodeToken(data.authorizationToken),
-          expiresAt: data.expiresAt ?? new Date(Date.now() + 12 * 3_600_000),
+          ...(data.expiresAt === undefined ? {} : { expiresAt: data.expiresAt }),
           proxyEndpoint: `https://${init.registry ?? 'public.ecr.aws'}`,
         };
       } finally {
@@ -153,7 +176,7 @@ export async function getEcrAuthorizationToken(
       if (data === undefined) throw apiError('authorization data was empty');
       return {
         ...decodeToken(data.authorizationToken),
-        expiresAt: data.expiresAt ?? new Date(Date.now() + 12 * 3_600_000),
+        ...(data.expiresAt === undefined ? {} : { expiresAt: data.expiresAt }),
         proxyEndpoint:
           data.proxyEndpoint ?? (init.registry === undefined ? '' : `https://${init.registry}`),
       };

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,18 @@ describe('resolveProviderConfig: what the provider reads, in the SDK chain order
     'credentials',
     `[default]\naws_access_key_id = FROMCREDS\naws_secret_access_key = c\n`,
   );
+  const dotted = file(
+    'dotted',
+    `[profile team.prod]\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\nregion = eu-west-1\n`,
+  );
+  const ssoAndKeys = file(
+    'sso-and-keys',
+    `[default]\nsso_session = corp\naws_access_key_id = ${KEY}\naws_secret_access_key = ${SECRET}\n`,
+  );
+  const regionOnly = file('region-only', '[default]\nregion = us-west-2\n');
+  const partial = file('partial', `[default]\naws_access_key_id = ${KEY}\n`);
+  const fifo = join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
   const home = { HOME: dir };
 
   it.each([
@@ -130,6 +143,46 @@ describe('resolveProviderConfig: what the provider reads, in the SDK chain order
       { kind: 'keys', region: 'us-west-2' },
     ],
     ['nothing configured', {}, { kind: 'sdk', reason: 'no profile is configured' }],
+    [
+      'a missing AWS_CONFIG_FILE is no file, as in the AWS SDKs',
+      { AWS_CONFIG_FILE: join(dir, 'none') },
+      { kind: 'sdk', reason: 'no profile is configured' },
+    ],
+    [
+      'a missing AWS_SHARED_CREDENTIALS_FILE is no file, as in the AWS SDKs',
+      { AWS_CONFIG_FILE: keys, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') },
+      { kind: 'keys', region: 'us-west-2' },
+    ],
+    [
+      'empty variables are unset, as in the AWS SDKs',
+      { AWS_CONFIG_FILE: keys, AWS_PROFILE: '', AWS_REGION: '', AWS_ACCESS_KEY_ID: '' },
+      { kind: 'keys', profile: 'default', region: 'us-west-2' },
+    ],
+    [
+      'AWS_DEFAULT_PROFILE and AWS_DEFAULT_REGION, as in the AWS SDK for Go',
+      { AWS_CONFIG_FILE: keys, AWS_DEFAULT_PROFILE: 'west', AWS_DEFAULT_REGION: 'ap-south-1' },
+      { kind: 'keys', profile: 'west', region: 'ap-south-1' },
+    ],
+    [
+      'AWS_ACCESS_KEY and AWS_SECRET_KEY, as in the AWS SDK for Go',
+      { AWS_CONFIG_FILE: ra, AWS_ACCESS_KEY: 'AKIAENV', AWS_SECRET_KEY: 'env' },
+      { kind: 'keys', source: 'the environment (AWS_ACCESS_KEY_ID)' },
+    ],
+    [
+      'a dotted profile name',
+      { AWS_CONFIG_FILE: dotted, AWS_PROFILE: 'team.prod' },
+      { kind: 'keys', profile: 'team.prod', region: 'eu-west-1' },
+    ],
+    [
+      'keys before sso_session, as both SDKs order them',
+      { AWS_CONFIG_FILE: ssoAndKeys },
+      { kind: 'keys' },
+    ],
+    [
+      'a profile with no credentials: the rest of the default chain',
+      { AWS_CONFIG_FILE: regionOnly },
+      { kind: 'sdk', reason: 'the profile holds no credentials' },
+    ],
   ] as const)('%s', async (_name, env, expected) => {
     const config = await resolveProviderConfig({ ...home, ...env });
     expect(config).toMatchObject(expected);
@@ -154,24 +207,47 @@ describe('resolveProviderConfig: what the provider reads, in the SDK chain order
 
   it.each([
     [
-      'a missing AWS_CONFIG_FILE',
-      { AWS_CONFIG_FILE: join(dir, 'none') },
-      undefined,
-      /cannot read AWS_CONFIG_FILE .*none: ENOENT/,
-    ],
-    [
       'a directory as AWS_CONFIG_FILE',
       { AWS_CONFIG_FILE: dir },
       undefined,
-      /cannot read AWS_CONFIG_FILE .*: EISDIR/,
+      /cannot read the AWS config file .* \(AWS_CONFIG_FILE\): it is a directory/,
+    ],
+    [
+      'a FIFO as AWS_SHARED_CREDENTIALS_FILE (never opened)',
+      { AWS_SHARED_CREDENTIALS_FILE: fifo },
+      undefined,
+      /cannot read the AWS shared credentials file .*fifo \(AWS_SHARED_CREDENTIALS_FILE\): it is not a regular file/,
     ],
     [
       'no such AWS_PROFILE',
       { AWS_CONFIG_FILE: keys, AWS_PROFILE: 'nope' },
       undefined,
-      /has no profile "nope" \(AWS_PROFILE\); named profiles are written \[profile NAME\]/,
+      /AWS profile "nope" \(AWS_PROFILE\) is in neither .*keys and .*credentials \(missing\); in the config file a named profile is written \[profile NAME\], in the credentials file \[NAME\]/,
     ],
-    ['no such rule profile', { AWS_CONFIG_FILE: keys }, 'nope', /has no profile "nope"; named/],
+    [
+      'no such AWS_PROFILE, even with keys in the environment (as the AWS SDK for Go)',
+      {
+        AWS_CONFIG_FILE: keys,
+        AWS_PROFILE: 'nope',
+        AWS_ACCESS_KEY_ID: KEY,
+        AWS_SECRET_ACCESS_KEY: SECRET,
+      },
+      undefined,
+      /AWS profile "nope" \(AWS_PROFILE\) is in neither/,
+    ],
+    [
+      'a profile written in credentials-file syntax in the config file',
+      { AWS_CONFIG_FILE: file('plain', `[team]\nregion = a\n`), AWS_PROFILE: 'team' },
+      undefined,
+      /the config file has \[team\], which is ignored \(in a config file a named profile is written \[profile team\]/,
+    ],
+    ['no such rule profile', { AWS_CONFIG_FILE: keys }, 'nope', /AWS profile "nope" is in neither/],
+    [
+      'half an access key (as the AWS SDK for Go)',
+      { AWS_CONFIG_FILE: partial },
+      undefined,
+      /AWS profile "default" in .* cannot be used: its section in the config file has aws_access_key_id without aws_secret_access_key/,
+    ],
   ] as const)(
     'refuses %s, naming the file and what to check',
     async (_name, env, profile, message) => {

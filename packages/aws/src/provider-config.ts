@@ -8,17 +8,25 @@
  *
  * @internal
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { isValidationError, parseRolesAnywhereCredfile } from '@eksa-credprov/core';
-import { parse as parseIni } from 'ini';
+import {
+  isValidationError,
+  parseAwsSharedConfig,
+  parseRolesAnywhereProfile,
+  type AwsSharedConfig,
+} from '@eksa-credprov/core';
 import type { AwsCredentialIdentity, RolesAnywhereInit } from './from-roles-anywhere.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The reason given when no profile is configured: the SDK's whole default chain applies. */
+/**
+ * The reason given when no profile is configured or the profile holds no credentials: the rest of
+ * the SDK's default chain applies (container credentials, then EC2 instance metadata).
+ */
 export const NO_PROFILE = 'no profile is configured';
+export const NO_CREDENTIALS_IN_PROFILE = 'the profile holds no credentials';
 
 /** How the provider gets its credentials and talks to ECR. */
 export type ProviderConfig =
@@ -47,42 +55,69 @@ interface Common {
   readonly caBundleFile?: string | undefined;
   /** Settings only the SDK implements (FIPS, dual-stack, a services section). */
   readonly needsSdk?: string | undefined;
+  /** Both files as read, for the SDK when it takes over (it is given this reading, not its own). */
+  readonly shared: AwsSharedConfig;
+  /** Every credential source looked at, in order, with what was found: for the final error. */
+  readonly tried: readonly string[];
 }
 
 const truthy = (v: string | undefined): boolean => v !== undefined && /^true$/i.test(v.trim());
 
-async function readOptional(
-  file: string,
-  variable: string | undefined,
-): Promise<string | undefined> {
+/** The first variable that is set and not empty, as the AWS SDK for Go reads the environment. */
+function fromEnv(env: Env, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && value !== '') return value;
+  }
+  return undefined;
+}
+
+/**
+ * One shared file: its text, or undefined when there is none. A missing file is no file, even when
+ * a variable names it (as in every AWS SDK); a file that exists but is not a regular file or cannot
+ * be read is an error naming it (the SDKs would silently use other credentials).
+ */
+async function readSharedFile(file: string, variable: string): Promise<string | undefined> {
+  const fail = (why: string, cause?: unknown): never => {
+    throw new Error(
+      `cannot read the AWS ${variable === 'AWS_CONFIG_FILE' ? 'config' : 'shared credentials'} file ${file} (${variable}): ${why}; check the Secret the credential package mounts and its file mode`,
+      cause === undefined ? undefined : { cause },
+    );
+  };
+  let info;
+  try {
+    info = await stat(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    return fail(code ?? String(e), e);
+  }
+  if (!info.isFile())
+    return fail(info.isDirectory() ? 'it is a directory' : 'it is not a regular file');
   try {
     return await readFile(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (variable === undefined && code === 'ENOENT') return undefined;
-    throw new Error(
-      `cannot read ${variable ?? 'the AWS config file'} ${file}: ${code ?? String(e)}; check the Secret the credential package mounts and its file mode`,
-      { cause: e },
-    );
+    return fail((e as NodeJS.ErrnoException).code ?? String(e), e);
   }
 }
 
-/** The sections of an AWS config or credentials file (empty when there is no file). */
-function sections(text: string | undefined): Record<string, unknown> {
-  return text === undefined ? {} : parseIni(text);
-}
-
-function section(
-  parsed: Record<string, unknown>,
-  name: string,
-): Record<string, string> | undefined {
-  const value = parsed[name];
-  if (value === null || typeof value !== 'object') return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>))
-    // ini reads `true`/`false` as booleans; the SDK compares their text.
-    if (typeof v === 'string' || typeof v === 'boolean') out[k.toLowerCase()] = String(v);
-  return out;
+/**
+ * The ECR endpoint from AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL or the profile's endpoint_url, in
+ * that order; an error naming the setting when it is not an http(s) URL.
+ */
+function checkedEndpoint(env: Env, fromProfile: string | undefined): string | undefined {
+  const [source, value] =
+    [
+      ['AWS_ENDPOINT_URL_ECR', fromEnv(env, 'AWS_ENDPOINT_URL_ECR')] as const,
+      ['AWS_ENDPOINT_URL', fromEnv(env, 'AWS_ENDPOINT_URL')] as const,
+      ["the profile's endpoint_url", fromProfile] as const,
+    ].find(([, v]) => v !== undefined) ?? [];
+  if (value === undefined) return undefined;
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol))
+    throw new Error(
+      `the ECR endpoint "${value.slice(0, 200)}" (${source ?? ''}) is not an http or https URL; fix the setting or unset it to use ECR's own endpoint`,
+    );
+  return value;
 }
 
 /** An access key when both parts are set (an empty session token is no token, as in the SDK). */
@@ -101,32 +136,44 @@ function keys(
 }
 
 /**
- * Reads the provider's AWS configuration for `profile` (`AWS_PROFILE` unless a rule chose one),
- * in the AWS SDK's order: keys in the environment, then the profile (the shared credentials file
- * over the config file).
+ * Reads the provider's AWS configuration for `profile` (`AWS_PROFILE` unless a rule chose one) as
+ * the AWS SDK for Go reads it for the Go provider: keys in the environment, then the profile of the
+ * config and shared credentials files read together (core's parseAwsSharedConfig).
  */
 export async function resolveProviderConfig(
   env: Env,
   profileOverride?: string,
 ): Promise<ProviderConfig> {
-  const home = env['HOME'] ?? homedir();
-  const configFile = env['AWS_CONFIG_FILE'] ?? join(home, '.aws', 'config');
-  const credentialsFile = env['AWS_SHARED_CREDENTIALS_FILE'] ?? join(home, '.aws', 'credentials');
-  const profile = profileOverride ?? env['AWS_PROFILE'] ?? 'default';
-  const configText = await readOptional(
-    configFile,
-    env['AWS_CONFIG_FILE'] === undefined ? undefined : 'AWS_CONFIG_FILE',
-  );
-  const credentialsText = await readOptional(
-    credentialsFile,
-    env['AWS_SHARED_CREDENTIALS_FILE'] === undefined ? undefined : 'AWS_SHARED_CREDENTIALS_FILE',
-  );
-  const configSections = sections(configText);
-  const fromConfig =
-    section(configSections, `profile ${profile}`) ??
-    (profile === 'default' ? section(configSections, 'default') : undefined);
-  const fromCredentials = section(sections(credentialsText), profile);
-  const settings = { ...fromConfig, ...fromCredentials };
+  const home = fromEnv(env, 'HOME') ?? homedir();
+  const configFile = fromEnv(env, 'AWS_CONFIG_FILE') ?? join(home, '.aws', 'config');
+  const credentialsFile =
+    fromEnv(env, 'AWS_SHARED_CREDENTIALS_FILE') ?? join(home, '.aws', 'credentials');
+  const explicitProfile = profileOverride ?? fromEnv(env, 'AWS_PROFILE');
+  const profile = explicitProfile ?? fromEnv(env, 'AWS_DEFAULT_PROFILE') ?? 'default';
+  const configText = await readSharedFile(configFile, 'AWS_CONFIG_FILE');
+  const credentialsText = await readSharedFile(credentialsFile, 'AWS_SHARED_CREDENTIALS_FILE');
+  const shared = parseAwsSharedConfig({ config: configText, credentials: credentialsText });
+  const found = Object.hasOwn(shared.profiles, profile) ? shared.profiles[profile] : undefined;
+  const files = `${configFile}${configText === undefined ? ' (missing)' : ''} and ${credentialsFile}${credentialsText === undefined ? ' (missing)' : ''}`;
+  if (found === undefined && explicitProfile !== undefined) {
+    // As the Go SDK: a profile asked for by name must exist, whatever else is configured.
+    const near = shared.ignored.find(
+      (i) => i.section === profile || i.section === `profile ${profile}`,
+    );
+    throw new Error(
+      `AWS profile "${profile}"${profileOverride === undefined ? ' (AWS_PROFILE)' : ''} is in neither ${files}${
+        near === undefined
+          ? '; in the config file a named profile is written [profile NAME], in the credentials file [NAME]'
+          : `: the ${near.file} file has [${near.section}], which is ignored (${near.reason})`
+      }`,
+    );
+  }
+  const refused = Object.hasOwn(shared.refused, profile) ? shared.refused[profile] : undefined;
+  if (found !== undefined && refused !== undefined)
+    throw new Error(`AWS profile "${profile}" in ${files} cannot be used: ${refused}`);
+  const settings: Readonly<Record<string, string>> = found ?? {};
+  const setting = (key: string): string | undefined =>
+    settings[key] === '' ? undefined : settings[key];
 
   const ignoreEndpoints =
     truthy(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS']) ||
@@ -136,75 +183,85 @@ export async function resolveProviderConfig(
       ? 'a FIPS endpoint is asked for'
       : truthy(env['AWS_USE_DUALSTACK_ENDPOINT']) || truthy(settings['use_dualstack_endpoint'])
         ? 'a dual-stack endpoint is asked for'
-        : settings['services'] !== undefined && !ignoreEndpoints
+        : setting('services') !== undefined && !ignoreEndpoints
           ? 'the profile has a services section'
           : undefined;
-  const common: Common = {
-    source: `profile ${profile} in ${configFile}`,
+  const profileSource = `profile "${profile}" in ${files}`;
+  const envKeysTried =
+    'the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_ACCESS_KEY and AWS_SECRET_KEY): not set';
+  const common: Omit<Common, 'tried'> = {
+    source: profileSource,
     profile,
     configFile,
     credentialsFile,
-    region: env['AWS_REGION'] ?? settings['region'],
-    endpoint: ignoreEndpoints
-      ? undefined
-      : (env['AWS_ENDPOINT_URL_ECR'] ?? env['AWS_ENDPOINT_URL'] ?? settings['endpoint_url']),
-    caBundleFile: env['AWS_CA_BUNDLE'] ?? settings['ca_bundle'],
+    region: fromEnv(env, 'AWS_REGION', 'AWS_DEFAULT_REGION') ?? setting('region'),
+    endpoint: ignoreEndpoints ? undefined : checkedEndpoint(env, setting('endpoint_url')),
+    caBundleFile: fromEnv(env, 'AWS_CA_BUNDLE') ?? setting('ca_bundle'),
     needsSdk,
+    shared,
   };
 
-  const fromEnv = keys(
-    env['AWS_ACCESS_KEY_ID'],
-    env['AWS_SECRET_ACCESS_KEY'],
-    env['AWS_SESSION_TOKEN'],
+  const fromEnvironment = keys(
+    fromEnv(env, 'AWS_ACCESS_KEY_ID', 'AWS_ACCESS_KEY'),
+    fromEnv(env, 'AWS_SECRET_ACCESS_KEY', 'AWS_SECRET_KEY'),
+    fromEnv(env, 'AWS_SESSION_TOKEN'),
   );
-  if (fromEnv !== undefined)
+  if (fromEnvironment !== undefined)
     return {
       ...common,
       kind: 'keys',
       source: 'the environment (AWS_ACCESS_KEY_ID)',
-      credentials: fromEnv,
+      credentials: fromEnvironment,
+      tried: [],
     };
-  if (fromConfig === undefined && fromCredentials === undefined) {
-    if (
-      env['AWS_CONFIG_FILE'] !== undefined ||
-      env['AWS_PROFILE'] !== undefined ||
-      profileOverride !== undefined
-    )
-      throw new Error(
-        `AWS config file ${configFile} has no profile "${profile}"${profileOverride === undefined ? ' (AWS_PROFILE)' : ''}; named profiles are written [profile NAME]`,
-      );
-    return { ...common, kind: 'sdk', reason: NO_PROFILE };
-  }
-  const chained = [
-    'role_arn',
-    'source_profile',
-    'sso_session',
-    'sso_start_url',
-    'web_identity_token_file',
-  ].find((k) => settings[k] !== undefined);
+  if (found === undefined)
+    return {
+      ...common,
+      kind: 'sdk',
+      reason: NO_PROFILE,
+      tried: [envKeysTried, `${profileSource}: no such profile`],
+    };
+  const tried = [envKeysTried];
+  // The Go SDK's order (resolveCredsFromProfile): an assume-role chain, static keys, web
+  // identity and SSO, then credential_process.
+  const chained = ['role_arn', 'source_profile', 'credential_source'].find(
+    (k) => setting(k) !== undefined,
+  );
   if (chained !== undefined)
-    return { ...common, kind: 'sdk', reason: `the profile sets ${chained}` };
+    return { ...common, kind: 'sdk', reason: `the profile sets ${chained}`, tried };
   const fromProfile = keys(
     settings['aws_access_key_id'],
     settings['aws_secret_access_key'],
     settings['aws_session_token'],
   );
-  if (fromProfile !== undefined) return { ...common, kind: 'keys', credentials: fromProfile };
-  const process_ = settings['credential_process'];
+  if (fromProfile !== undefined)
+    return { ...common, kind: 'keys', credentials: fromProfile, tried };
+  const other = ['web_identity_token_file', 'sso_session', 'sso_start_url'].find(
+    (k) => setting(k) !== undefined,
+  );
+  if (other !== undefined)
+    return { ...common, kind: 'sdk', reason: `the profile sets ${other}`, tried };
+  const process_ = setting('credential_process');
   if (process_ === undefined)
     return {
       ...common,
       kind: 'sdk',
-      reason: 'the profile has neither keys nor credential_process',
+      reason: NO_CREDENTIALS_IN_PROFILE,
+      tried: [
+        ...tried,
+        `${profileSource}: no aws_access_key_id and aws_secret_access_key, role_arn, SSO, web identity or credential_process`,
+      ],
     };
-  if (
-    !/^\s*\S*aws_signing_helper\s+credential-process\b/.test(process_) ||
-    configText === undefined
-  )
-    return { ...common, kind: 'sdk', reason: 'its credential_process is not aws_signing_helper' };
+  if (!/^\s*\S*aws_signing_helper\s+credential-process\b/.test(process_))
+    return {
+      ...common,
+      kind: 'sdk',
+      reason: 'its credential_process is not aws_signing_helper',
+      tried,
+    };
   let credfile;
   try {
-    credfile = parseRolesAnywhereCredfile(configText, { profile });
+    credfile = parseRolesAnywhereProfile(settings, { profile });
   } catch (e) {
     const detail = isValidationError(e) ? e.issues.map((i) => i.message).join('; ') : String(e);
     return {
@@ -212,6 +269,7 @@ export async function resolveProviderConfig(
       kind: 'sdk',
       reason: `its aws_signing_helper line is not one this provider reads (${detail})`,
       fallback: true,
+      tried,
     };
   }
   if (credfile.otherArguments.length > 0)
@@ -220,9 +278,11 @@ export async function resolveProviderConfig(
       kind: 'sdk',
       reason: `credential_process uses flags this provider does not read natively (${credfile.otherArguments.join(' ')})`,
       fallback: true,
+      tried,
     };
   return {
     ...common,
+    tried,
     kind: 'roles-anywhere',
     region: common.region ?? credfile.region,
     rolesAnywhere: {

@@ -5,7 +5,11 @@
  * scripts/bootstrap builds both (pnpm build, pnpm build:sea in packages/aws).
  */
 import { chmodSync, existsSync, statSync } from 'node:fs';
-import { createRolesAnywhereCredfile } from '@eksa-credprov/core';
+import {
+  createAwsCredentialsSecret,
+  createRolesAnywhereCredfile,
+  parseCredentialProviderResponse,
+} from '@eksa-credprov/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   PROVIDER_FORMS,
@@ -95,4 +99,36 @@ describe.each(['bundle', 'sea'] as const)('the %s', (form) => {
       /^eksa-ecr-credential-provider: a kubelet image credential provider/,
     );
   });
+});
+
+describe('a Secret that core builds is served by every form of the provider', () => {
+  it.each(['source', 'bundle', 'sea'] as const)(
+    '%s: a config-form Secret with a dotted profile name, mounted as the chart mounts it',
+    async (form) => {
+      const secret = createAwsCredentialsSecret({
+        form: 'config',
+        profile: 'team.prod',
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+        secretAccessKey: SECRET,
+        region: 'us-west-2',
+      });
+      const config = testFile(
+        `dist-secret-${form}`,
+        Buffer.from(secret.data['config'] ?? '', 'base64').toString('utf8'),
+      );
+      const out = await execProvider(
+        providerRequest(IMAGE),
+        {
+          AWS_CONFIG_FILE: config,
+          AWS_PROFILE: 'team.prod',
+        },
+        { form },
+      );
+      expect(out.stderr).toBe('');
+      expect(out.code).toBe(0);
+      expect(Object.keys(parseCredentialProviderResponse(out.stdout).auth ?? {})).toEqual([
+        '123456789012.dkr.ecr.us-west-2.amazonaws.com',
+      ]);
+    },
+  );
 });

@@ -115,7 +115,25 @@ describe('eksa-ecr-credential-provider', () => {
       'a missing config file',
       providerRequest(IMAGE),
       { AWS_CONFIG_FILE: '/nonexistent/aws-creds' },
-      /cannot read AWS_CONFIG_FILE \/nonexistent\/aws-creds: ENOENT; check the Secret/,
+      /no AWS credentials found; tried, in order: 1\. the environment \(AWS_ACCESS_KEY_ID .*: not set; 2\. profile "default" in \/nonexistent\/aws-creds \(missing\) and .*credentials \(missing\): no such profile; 3\. web identity .*; 4\. container credentials .*; 5\. EC2 instance metadata \(AWS_EC2_METADATA_DISABLED\)/,
+    ],
+    [
+      'an ECR endpoint that is not a URL',
+      providerRequest(IMAGE),
+      { AWS_ENDPOINT_URL_ECR: 'ecr.internal:8443' },
+      /the ECR endpoint "ecr\.internal:8443" \(AWS_ENDPOINT_URL_ECR\) is not an http or https URL/,
+    ],
+    [
+      'an image that is not a URL to Go',
+      providerRequest('registry.example.com/%zz'),
+      {},
+      /the request's image is not a valid image reference: parse "https:\/\/registry\.example\.com\/%zz": invalid URL escape "%zz"/,
+    ],
+    [
+      'a CA bundle with no certificate',
+      providerRequest(IMAGE),
+      { AWS_CA_BUNDLE: 'NO_CERTIFICATE' },
+      /the CA bundle .*no-certificate\.pem \(AWS_CA_BUNDLE or ca_bundle\) holds no PEM certificate/,
     ],
     [
       'a non-ECR host with no region',
@@ -128,6 +146,11 @@ describe('eksa-ecr-credential-provider', () => {
     async (_name, stdin, rowEnv, message) => {
       const env: Record<string, string> = { AWS_CONFIG_FILE: keysConfig, ...rowEnv };
       if (env['AWS_CONFIG_FILE'] === 'NO_REGION') env['AWS_CONFIG_FILE'] = noRegionConfig;
+      if (env['AWS_CA_BUNDLE'] === 'NO_CERTIFICATE')
+        env['AWS_CA_BUNDLE'] = testFile(
+          'no-certificate.pem',
+          '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n',
+        );
       const out = await execProvider(stdin, env);
       expect(out.code).toBe(1);
       expect(out.stdout).toBe('');

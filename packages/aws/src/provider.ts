@@ -8,21 +8,25 @@
  *
  * @packageDocumentation
  */
+import { X509Certificate, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   CredprovError,
   ERROR_CODES,
   createCredentialProviderResponse,
-  formatGoDuration,
+  formatAwsConfigFile,
+  imageRegistryHost,
   parseGoDuration,
   isCredprovError,
   isValidationError,
   matchImage,
   parseCredentialProviderRequest,
   validateImagePattern,
+  type AwsSharedConfig,
   type CredentialProviderResponse,
 } from '@eksa-credprov/core';
 import { getEcrTokenDirect } from './ecr-direct.ts';
+import { cacheDurationFor } from './cache-duration.ts';
 import { parseEcrHost } from './ecr-host.ts';
 import {
   getEcrAuthorizationToken,
@@ -34,7 +38,12 @@ import {
   type AwsCredentialIdentity,
   type AwsCredentialIdentityProvider,
 } from './from-roles-anywhere.ts';
-import { NO_PROFILE, resolveProviderConfig, type ProviderConfig } from './provider-config.ts';
+import {
+  NO_CREDENTIALS_IN_PROFILE,
+  NO_PROFILE,
+  resolveProviderConfig,
+  type ProviderConfig,
+} from './provider-config.ts';
 
 /** What one run of the provider printed and how it ended. @public */
 export interface ProviderResult {
@@ -129,49 +138,122 @@ export function parseProviderArgs(args: readonly string[]): {
   return { rules, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
 }
 
-/** The registry host of an image, as the Go provider takes it (`url.Parse`, `Hostname()`). */
+/**
+ * The registry host of an image, as the Go provider takes it (`url.Parse`, `Hostname()`): core's
+ * {@link imageRegistryHost}, with an error that says the image is at fault.
+ */
 export function imageHost(image: string): string {
-  const url = new URL(image.includes('://') ? image : `https://${image}`);
-  return url.hostname.replace(/^\[|\]$/g, '');
+  try {
+    return imageRegistryHost(image);
+  } catch (e) {
+    const detail = isValidationError(e) ? (e.issues[0]?.message ?? '') : String(e);
+    throw new Error(`the request's image is not a valid image reference: ${detail}`, { cause: e });
+  }
+}
+
+/** True when `pem` holds at least one certificate Node can parse. Linear in the text. */
+function hasCertificate(pem: string): boolean {
+  const begin = '-----BEGIN CERTIFICATE-----';
+  const end = '-----END CERTIFICATE-----';
+  for (let at = pem.indexOf(begin); at >= 0; at = pem.indexOf(begin, at + begin.length)) {
+    const stop = pem.indexOf(end, at);
+    if (stop < 0) return false;
+    try {
+      new X509Certificate(pem.slice(at, stop + end.length));
+      return true;
+    } catch {
+      // not a certificate; look at the next block
+    }
+  }
+  return false;
 }
 
 async function readCaBundle(file: string | undefined): Promise<string | undefined> {
   if (file === undefined || file === '') return undefined;
+  let text: string;
   try {
-    return await readFile(file, 'utf8');
+    text = await readFile(file, 'utf8');
   } catch (e) {
     throw new Error(
       `cannot read the CA bundle ${file} (AWS_CA_BUNDLE or ca_bundle): ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
       { cause: e },
     );
   }
+  // As the AWS SDK for Go: a bundle with no certificate is an error, not "trust nothing".
+  if (!hasCertificate(text))
+    throw new Error(
+      `the CA bundle ${file} (AWS_CA_BUNDLE or ca_bundle) holds no PEM certificate; give it the CA certificates that sign the AWS endpoints' TLS certificates`,
+    );
+  return text;
 }
 
-/** The AWS SDK's credentials for a profile it serves, or its whole default chain. */
+/**
+ * The AWS SDK for JavaScript, given this provider's reading of the shared files instead of its own:
+ * the files are handed to it as text written by core's one writer, under paths of no real file
+ * (its `externalDataInterceptor`), so that the SDK and the provider never disagree on a profile.
+ */
+async function withOurReading<T>(
+  shared: AwsSharedConfig,
+  use: (files: { filepath: string; configFilepath: string }) => Promise<T>,
+): Promise<T> {
+  const { externalDataInterceptor } = await import('@smithy/core/config');
+  const base = `/nonexistent/eksa-ecr-credential-provider/${randomUUID()}`;
+  const files = { filepath: `${base}/credentials`, configFilepath: `${base}/config` };
+  externalDataInterceptor.interceptFile(
+    files.configFilepath,
+    formatAwsConfigFile(shared, { skipUnwritable: true }),
+  );
+  externalDataInterceptor.interceptFile(files.filepath, '');
+  try {
+    return await use(files);
+  } finally {
+    const record = externalDataInterceptor.getFileRecord();
+    Reflect.deleteProperty(record, files.configFilepath);
+    Reflect.deleteProperty(record, files.filepath);
+  }
+}
+
+/** The AWS SDK's credentials for a profile it serves, or the rest of its default chain. */
 async function sdkCredentials(
   config: Extract<ProviderConfig, { kind: 'sdk' }>,
   http: { env: Readonly<Record<string, string | undefined>>; ca: string | undefined },
 ): Promise<AwsCredentialIdentityProvider> {
-  // A profile the provider does not serve itself: the SDK reads it (assume-role chains, SSO, web
-  // identity, credential_process); no profile at all: the SDK's whole default chain.
   const requestHandler = sdkRequestHandler({ proxyEnv: http.env, ca: http.ca });
   const clientConfig = requestHandler === undefined ? {} : { requestHandler };
-  if (config.reason === NO_PROFILE) {
+  if (config.reason === NO_PROFILE || config.reason === NO_CREDENTIALS_IN_PROFILE) {
+    // Nothing in the environment or the profile: what is left of the default chain (web identity
+    // from the environment, container credentials, EC2 instance metadata), as in the Go SDK.
     const { ECRClient } = await import('@aws-sdk/client-ecr');
     const client = new ECRClient(clientConfig);
-    return () => client.config.credentials();
+    return async () => {
+      try {
+        return await client.config.credentials();
+      } catch (e) {
+        const tried = [
+          ...config.tried,
+          'web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN)',
+          'container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or AWS_CONTAINER_CREDENTIALS_FULL_URI)',
+          `EC2 instance metadata (${http.env['AWS_EC2_METADATA_DISABLED']?.toLowerCase() === 'true' ? 'AWS_EC2_METADATA_DISABLED' : 'no answer'})`,
+        ];
+        throw new CredprovError({
+          code: ERROR_CODES.AWS_CREDENTIALS_ERROR,
+          message: `no AWS credentials found; tried, in order: ${tried.map((t, i) => `${i + 1}. ${t}`).join('; ')}`,
+          cause: e,
+        });
+      }
+    };
   }
   const { fromIni } = await import('@aws-sdk/credential-provider-ini');
-  const fromProfile = fromIni({
-    profile: config.profile,
-    configFilepath: config.configFile,
-    filepath: config.credentialsFile,
-    // STS (assume-role chains) and SSO go through the same proxy, trusting the same CA.
-    clientConfig,
-  });
   return async () => {
     try {
-      return await fromProfile();
+      return await withOurReading(config.shared, (files) =>
+        fromIni({
+          profile: config.profile,
+          ...files,
+          // STS (assume-role chains) and SSO go through the same proxy, trusting the same CA.
+          clientConfig,
+        })(),
+      );
     } catch (e) {
       const detail = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
       throw new CredprovError({
@@ -262,7 +344,7 @@ export async function runProvider(init: ProviderRunInit): Promise<ProviderResult
     const config = await resolveProviderConfig(env, rule?.profile);
     if (config.kind === 'sdk' && config.fallback === true)
       notes.push(`${config.reason}; running the command instead`);
-    region ??= config.region ?? env['AWS_DEFAULT_REGION'];
+    region ??= config.region;
     if (region === undefined)
       throw new Error(
         `${host} is not an ECR host and no region is configured: set AWS_REGION or region in the profile`,
@@ -283,12 +365,11 @@ export async function runProvider(init: ProviderRunInit): Promise<ProviderResult
         );
       }),
     ]);
-    const halfSeconds = Math.trunc(Math.trunc((token.expiresAt.getTime() - Date.now()) / 1000) / 2);
+    const cacheDuration = cacheDurationFor(token.expiresAt, Date.now());
     const response: CredentialProviderResponse = createCredentialProviderResponse({
       apiVersion: request.apiVersion,
       cacheKeyType: 'Registry',
-      // As the Go provider: half the token's remaining life; omitted when not positive.
-      ...(halfSeconds > 0 ? { cacheDuration: formatGoDuration(halfSeconds * 1000) } : {}),
+      ...(cacheDuration === undefined ? {} : { cacheDuration }),
       auth: { [host]: { username: token.username, password: token.password } },
     });
     return {

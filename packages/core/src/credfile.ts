@@ -1,7 +1,8 @@
+import type { AwsConfigProfile } from './aws-config.ts';
 import { checkArn, checkRegion } from './aws-names.ts';
 import { ISSUE_CODES, type ValidationIssue } from './errors.ts';
 import { createIssueCollector, quote, type IssueCollector } from './issues.ts';
-import { checkProfileName } from './package.ts';
+import { checkWritableProfileName } from './package.ts';
 import {
   base64,
   checkSecretMetadata,
@@ -147,7 +148,7 @@ function checkCredfileInit(init: RolesAnywhereCredfileInit, issues: IssueCollect
       `${d} must be a whole number of seconds from 900 to 43200 (IAM Roles Anywhere's range)`,
     );
   }
-  if (init.profile !== undefined) checkProfileName(init.profile, 'profile', issues);
+  if (init.profile !== undefined) checkWritableProfileName(init.profile, 'profile', issues);
 }
 
 /**
@@ -279,14 +280,10 @@ export function parseRolesAnywhereCredfile(
   const profile = options.profile ?? 'default';
   const { settings } = readAwsConfig(text, '', issues);
   const section = settings[profile];
-  const fail = (path: string, message: string): never => {
-    issues.error(path, ISSUE_CODES.INVALID_VALUE, message);
-    issues.throwIfErrors('invalid IAM Roles Anywhere credfile');
-    throw new Error('unreachable');
-  };
   if (section === undefined) {
-    return fail(
+    issues.error(
       '',
+      ISSUE_CODES.INVALID_VALUE,
       `has no profile ${quote(profile)} (found ${
         Object.keys(settings)
           .map((p) => quote(p))
@@ -294,6 +291,30 @@ export function parseRolesAnywhereCredfile(
       }); named profiles are written [profile NAME]`,
     );
   }
+  issues.throwIfErrors('invalid IAM Roles Anywhere credfile');
+  return parseRolesAnywhereProfile(section ?? {}, { profile });
+}
+
+/**
+ * {@link parseRolesAnywhereCredfile} for one profile already read with
+ * {@link parseAwsSharedConfig}: the node-side provider reads the config and credentials files
+ * once, together, as the AWS SDKs do.
+ *
+ * @param options.profile - The profile's name, for messages. @default `"default"`
+ * @throws {@link ValidationError} as {@link parseRolesAnywhereCredfile}.
+ * @public
+ */
+export function parseRolesAnywhereProfile(
+  section: AwsConfigProfile,
+  options: { readonly profile?: string } = {},
+): ParsedRolesAnywhereCredfile {
+  const profile = options.profile ?? 'default';
+  const issues = createIssueCollector();
+  const fail = (path: string, message: string): never => {
+    issues.error(path, ISSUE_CODES.INVALID_VALUE, message);
+    issues.throwIfErrors('invalid IAM Roles Anywhere credfile');
+    throw new Error('unreachable');
+  };
   const line = section['credential_process'];
   if (line === undefined)
     return fail('credential_process', `is missing from profile ${quote(profile)}`);

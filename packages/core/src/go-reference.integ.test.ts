@@ -3,47 +3,13 @@
  * time.ParseDuration/Duration.String against the real Go code, through the `goref` tool
  * (testenv/goref, built by scripts/build-go-tools). Thousands of generated inputs, fixed seed.
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatGoDuration } from './duration.ts';
 import { parseGoDurationNanos, formatGoDurationNanos } from './duration.ts';
 import { PATTERNS_ACCEPTED, PATTERNS_REJECTED, URLS_MATCH } from './image-pattern.fixture.ts';
 import { matchImage, validateImagePattern } from './image-pattern.ts';
-
-const GOREF = resolve(import.meta.dirname, '../../../.testenv/bin/goref');
-
-interface GoAnswer {
-  match?: boolean;
-  ok?: boolean;
-  ns?: string;
-  string?: string;
-  error?: string;
-}
-
-async function askGo(requests: readonly object[]): Promise<GoAnswer[]> {
-  if (!existsSync(GOREF))
-    throw new Error(`${GOREF} is missing: run scripts/build-go-tools (scripts/test does)`);
-  const child = spawn(GOREF, [], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const answers: GoAnswer[] = [];
-  const lines = createInterface({ input: child.stdout });
-  const done = new Promise<void>((ok, fail) => {
-    lines.on('line', (l) => answers.push(JSON.parse(l) as GoAnswer));
-    child.on('error', fail);
-    child.on('close', (code) => {
-      if (code === 0) ok();
-      else fail(new Error(`goref exited with ${code}`));
-    });
-  });
-  for (const r of requests) child.stdin.write(`${JSON.stringify(r)}\n`);
-  child.stdin.end();
-  await done;
-  expect(answers).toHaveLength(requests.length);
-  return answers;
-}
+import { askGo } from './test-support.ts';
 
 // Pieces that exercise every branch of the parsers: globs, classes, escapes, ports, IPv6,
 // userinfo, query/fragment, white space, control and non-ASCII characters.

@@ -14,6 +14,7 @@ export {
   type ValidationIssue,
 } from './errors.ts';
 export { formatGoDuration, parseGoDuration } from './duration.ts';
+export { imageRegistryHost } from './image-host.ts';
 export {
   matchImage,
   parseImagePattern,
@@ -21,6 +22,15 @@ export {
   type ImagePattern,
 } from './image-pattern.ts';
 export { isAwsRegion, parseArn, type Arn, type ArnKind } from './aws-names.ts';
+export {
+  formatAwsConfigFile,
+  parseAwsSharedConfig,
+  type AwsConfigFileInit,
+  type AwsConfigFileKind,
+  type AwsConfigIgnoredSection,
+  type AwsConfigProfile,
+  type AwsSharedConfig,
+} from './aws-config.ts';
 export {
   CREDENTIAL_PROVIDER_PACKAGE_NAME,
   DEFAULT_CACHE_DURATION,
@@ -63,7 +73,6 @@ export {
   SECRET_GVK,
   createAwsCredentialsSecret,
   parseAwsCredentialsSecret,
-  type AwsConfigProfile,
   type AwsCredentialsSecretInit,
   type AwsSecretForm,
   type ParsedAwsCredentialsSecret,
@@ -76,6 +85,7 @@ export {
   createRolesAnywhereCredfile,
   createRolesAnywhereSecret,
   parseRolesAnywhereCredfile,
+  parseRolesAnywhereProfile,
   type ParsedRolesAnywhereCredfile,
   type RolesAnywhereCredfileInit,
   type RolesAnywhereSecretInit,

@@ -730,6 +730,24 @@ export function checkProfileName(profile: string, path: string, issues: IssueCol
   }
 }
 
+/**
+ * @internal {@link checkProfileName} for a profile this SDK writes into an AWS config file: the
+ * Go provider reads `[profile a=b]`, the AWS SDK for JavaScript ignores that section.
+ */
+export function checkWritableProfileName(
+  profile: string,
+  path: string,
+  issues: IssueCollector,
+): void {
+  checkProfileName(profile, path, issues);
+  if (/[=,]/.test(profile))
+    issues.error(
+      path,
+      ISSUE_CODES.INVALID_VALUE,
+      `${quote(profile)} cannot be written to an AWS config file that every AWS SDK reads: the AWS SDK for JavaScript ignores a [profile] section whose name has "=" or ","; use letters, digits and "_ . + @ -" only`,
+    );
+}
+
 /** @internal Validates a kubelet `defaultCacheDuration` (also used by the kubelet-config builder). */
 export function checkCacheDuration(value: string, path: string, issues: IssueCollector): void {
   const parsed = parseGoDurationNanos(value);

@@ -1,6 +1,5 @@
-import { decode as decodeIni } from 'ini';
 import { describe, expect, it } from 'vitest';
-import { issuesOf } from './test-support.ts';
+import { issuesOf, jsSdkProfile } from './test-support.ts';
 import { type ValidationIssue } from './errors.ts';
 import {
   createAwsCredentialsSecret,
@@ -57,7 +56,7 @@ describe('createAwsCredentialsSecret', () => {
     ['default', '[default]'],
     ['eksa', '[profile eksa]'],
     ['team.prod', '[profile team.prod]'],
-  ])('writes the config form with profile %s', (profile, header) => {
+  ])('writes the config form with profile %s', async (profile, header) => {
     const secret = createAwsCredentialsSecret({
       form: 'config',
       profile,
@@ -78,7 +77,9 @@ describe('createAwsCredentialsSecret', () => {
     expect(parsed.form === 'config' && parsed.settings[profile]?.['aws_session_token']).toBe(TOKEN);
     expect(parsed.profiles).toEqual([profile]);
     expect(secret.metadata).toEqual({ name: 'aws-config', namespace: 'creds' });
-    expect(decodeIni(text)).toBeDefined();
+    expect(await jsSdkProfile({ config: text, profile })).toEqual(
+      parsed.form === 'config' ? parsed.settings[profile] : undefined,
+    );
   });
 
   const base: AwsCredentialsSecretInit = {

@@ -1,4 +1,4 @@
-import { decode as decodeIni } from 'ini';
+import { formatAwsConfigFile, parseAwsSharedConfig, type AwsConfigProfile } from './aws-config.ts';
 import { checkRegion } from './aws-names.ts';
 import { ISSUE_CODES, type ValidationIssue } from './errors.ts';
 import {
@@ -13,7 +13,7 @@ import {
   type IssueCollector,
 } from './issues.ts';
 import { checkDns1123Label, checkDns1123Subdomain } from './names.ts';
-import { checkProfileName, DEFAULT_TARGET_NAMESPACE, type ObjectMeta } from './package.ts';
+import { checkWritableProfileName, DEFAULT_TARGET_NAMESPACE, type ObjectMeta } from './package.ts';
 import { parseYaml } from './yaml.ts';
 
 /** Group-version-kind of a core `Secret`. @public */
@@ -80,21 +80,14 @@ export function base64(text: string): string {
 }
 
 /**
- * @internal Writes one AWS config file section.
- *
- * Not `ini.encode`: it JSON-quotes any value containing "=" (base64 padding in a session token,
- * an IAM role name such as `a=b`), and AWS config parsers keep such quotes as part of the value.
- * Values reaching here are checked to be single-line and free of white space or quotes.
+ * @internal Writes one profile of an AWS config file with {@link formatAwsConfigFile}. Callers check
+ * the profile name and values first, so that their errors name their own fields.
  */
 export function createAwsConfigText(
   profile: string,
   entries: Readonly<Record<string, string | undefined>>,
 ): string {
-  const section = profile === 'default' ? 'default' : `profile ${profile}`;
-  const lines = Object.entries(entries)
-    .filter((e): e is [string, string] => e[1] !== undefined)
-    .map(([k, v]) => `${k} = ${v}`);
-  return `[${section}]\n${lines.join('\n')}\n`;
+  return formatAwsConfigFile({ profiles: { [profile]: entries } });
 }
 
 /** @internal Checks a secret value without ever echoing it. */
@@ -215,7 +208,7 @@ export function createAwsCredentialsSecret(init: AwsCredentialsSecretInit): Secr
   if (regionProblem !== undefined)
     issues.error('region', ISSUE_CODES.INVALID_REGION, regionProblem);
   const profile = init.profile ?? 'default';
-  checkProfileName(profile, 'profile', issues);
+  checkWritableProfileName(profile, 'profile', issues);
   if (init.form === 'keys' && profile !== 'default') {
     issues.error(
       'profile',
@@ -248,13 +241,6 @@ export function createAwsCredentialsSecret(init: AwsCredentialsSecretInit): Secr
         };
   return renderSecret(init, DEFAULT_AWS_SECRET_NAME, data);
 }
-
-/**
- * One profile of an AWS config file.
- *
- * @public
- */
-export type AwsConfigProfile = Readonly<Record<string, string>>;
 
 /**
  * An AWS credential Secret read back. Holds secret values: do not log it.
@@ -401,56 +387,25 @@ function readSecretData(
   return out;
 }
 
-/** @internal Reads an AWS config file into profiles, flagging credentials-file syntax. */
+/**
+ * @internal Reads the AWS config file of a Secret with {@link parseAwsSharedConfig}; sections the
+ * SDKs ignore are errors here, since they are almost always a mistake in a file written for one
+ * profile.
+ */
 export function readAwsConfig(
   text: string,
   path: string,
   issues: IssueCollector,
 ): { profiles: string[]; settings: Record<string, AwsConfigProfile> } {
-  const parsed: unknown = decodeIni(text);
-  const settings: Record<string, AwsConfigProfile> = {};
-  for (const [section, body] of flattenSections(isRecord(parsed) ? parsed : {})) {
-    if (!isRecord(body)) {
-      issues.error(
-        path,
-        ISSUE_CODES.INVALID_VALUE,
-        `has setting ${quote(section)} outside any [profile] section`,
-      );
-      continue;
-    }
-    let profile: string;
-    if (section === 'default') profile = 'default';
-    else if (section.startsWith('profile ')) profile = section.slice('profile '.length).trim();
-    else if (section.startsWith('sso-session ') || section.startsWith('services ')) continue;
-    else {
-      issues.error(
-        path,
-        ISSUE_CODES.INVALID_VALUE,
-        `has section [${section}]: in an AWS config file a named profile is written [profile ${section}] ([${section}] is credentials-file syntax and is ignored)`,
-      );
-      continue;
-    }
-    settings[profile] = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)]));
-  }
+  const config = parseAwsSharedConfig({ config: text });
+  for (const ignored of config.ignored)
+    issues.error(
+      path,
+      ISSUE_CODES.INVALID_VALUE,
+      `has section [${ignored.section}]: ${ignored.reason}, and it is ignored`,
+    );
+  const settings = { ...config.profiles };
   if (Object.keys(settings).length === 0)
     issues.error(path, ISSUE_CODES.REQUIRED, 'has no [default] or [profile NAME] section');
   return { profiles: Object.keys(settings), settings };
-}
-
-// `ini` reads "[profile a.b]" as section "profile a" with a nested "b": undo that, since AWS
-// profile names may contain dots.
-function flattenSections(parsed: Record<string, unknown>, prefix = ''): [string, unknown][] {
-  const out: [string, unknown][] = [];
-  for (const [key, value] of Object.entries(parsed)) {
-    const name = prefix === '' ? key : `${prefix}.${key}`;
-    if (!isRecord(value)) {
-      if (prefix === '') out.push([name, value]);
-      continue;
-    }
-    const own = Object.fromEntries(Object.entries(value).filter(([, v]) => !isRecord(v)));
-    const nested = Object.fromEntries(Object.entries(value).filter(([, v]) => isRecord(v)));
-    if (Object.keys(own).length > 0 || Object.keys(nested).length === 0) out.push([name, own]);
-    out.push(...flattenSections(nested, name));
-  }
-  return out;
 }

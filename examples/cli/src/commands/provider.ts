@@ -139,6 +139,11 @@ const test: Command = {
     const request = createCredentialProviderRequest({ apiVersion, image });
     const command = providerCommand(ctx);
     const config = str(ctx, 'config');
+    // The provider ignores a missing AWS config file, as the AWS SDKs do; here that is a typo.
+    if (config !== undefined && !existsSync(config))
+      throw new CommandError(
+        `--config ${config}: no such file (the provider would ignore it, as the AWS SDKs do, and look for credentials elsewhere)`,
+      );
     const profile = str(ctx, 'profile');
     const env: NodeJS.ProcessEnv = {
       ...ctx.io.env,

@@ -1,0 +1,477 @@
+/**
+ * The AWS shared config and credentials files: the one reader and the one writer of that format in
+ * this SDK. The Secret builders and parsers, the Roles Anywhere credfile and the node-side provider
+ * all go through here.
+ *
+ * Reading follows the AWS SDK for Go v2 (`internal/ini` and `config/shared_config.go`), the SDK the
+ * Go `ecr-credential-provider` runs on, so that a file that provider serves is served by ours. Where
+ * the AWS SDK for JavaScript (`@smithy/core/config`'s `parseIni`) reads a file differently, Go wins,
+ * except where JavaScript reads more and Go reads nothing (a byte-order mark): see
+ * docs/provider.md, "AWS configuration files", for each difference.
+ *
+ * Writing produces only text that both SDKs read to the same settings: names and values that
+ * either SDK would read differently (quotes, comment markers, white space at the ends, names with
+ * characters the JavaScript SDK does not accept) are refused.
+ */
+import { ISSUE_CODES } from './errors.ts';
+import { createIssueCollector, joinPath, quote, type IssueCollector } from './issues.ts';
+
+/**
+ * One profile (or `sso-session`, or `services` section) of an AWS shared file: lower-case keys to
+ * values. An indented sub-property (`ecr =` followed by `  endpoint_url = …`) is the key
+ * `ecr.endpoint_url`, as the AWS SDK for JavaScript names it.
+ *
+ * @public
+ */
+export type AwsConfigProfile = Readonly<Record<string, string>>;
+
+/**
+ * The AWS shared config and credentials files read together, as an AWS SDK reads them.
+ *
+ * @public
+ */
+export interface AwsSharedConfig {
+  /**
+   * Profiles by name: `[default]` and `[profile NAME]` of the config file, `[NAME]` of the
+   * credentials file, the credentials file winning for the keys the SDK takes from it.
+   */
+  readonly profiles: Readonly<Record<string, AwsConfigProfile>>;
+  /** `[sso-session NAME]` sections of the config file. */
+  readonly ssoSessions: Readonly<Record<string, AwsConfigProfile>>;
+  /** `[services NAME]` sections of the config file (keys such as `ecr.endpoint_url`). */
+  readonly services: Readonly<Record<string, AwsConfigProfile>>;
+  /** Sections the SDK ignores, with why (for messages and validation). */
+  readonly ignored: readonly AwsConfigIgnoredSection[];
+  /**
+   * Profiles the AWS SDK for Go refuses to load, with why: a section of either file that has one
+   * half of an access key (`aws_access_key_id` without `aws_secret_access_key`, or the reverse).
+   */
+  readonly refused: Readonly<Record<string, string>>;
+}
+
+/**
+ * A section an AWS SDK ignores.
+ *
+ * @public
+ */
+export interface AwsConfigIgnoredSection {
+  readonly file: 'config' | 'credentials';
+  /** The section name as written between the brackets (white space normalised). */
+  readonly section: string;
+  readonly reason: string;
+}
+
+/**
+ * Input of {@link formatAwsConfigFile}.
+ *
+ * @public
+ */
+export interface AwsConfigFileInit {
+  readonly profiles?: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>;
+  /** Config files only. */
+  readonly ssoSessions?: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>;
+  /** Config files only. */
+  readonly services?: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>;
+}
+
+/** Which of the two shared files. @public */
+export type AwsConfigFileKind = 'config' | 'credentials';
+
+// ---------------------------------------------------------------------------------------------
+// Reading: aws-sdk-go-v2/internal/ini v1.8.3, line by line.
+
+/** Go's unicode.IsSpace, which strings.TrimSpace trims (JavaScript's trim also trims U+FEFF). */
+const GO_SPACE =
+  '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const GO_TRIM = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, 'g');
+const goTrim = (s: string): string => s.replace(GO_TRIM, '');
+const isLineSpace = (c: string | undefined): boolean => c === ' ' || c === '\t';
+const trimLeftLineSpace = (s: string): string => s.replace(/^[ \t]+/, '');
+
+/** strings.Cut(s, sep) keeping the part before. */
+const before = (s: string, sep: string): string => {
+  const i = s.indexOf(sep);
+  return i < 0 ? s : s.slice(0, i);
+};
+
+/** A property's inline comment starts at white space followed by `#` or `;`. */
+const trimPropertyComment = (s: string): string =>
+  before(before(before(before(s, ' #'), ' ;'), '\t#'), '\t;');
+
+/** `key = value` (or, a legacy of the Go SDK, `key: value`), both sides trimmed. */
+function splitProperty(s: string): [string, string] | undefined {
+  const eq = s.indexOf('=');
+  const colon = s.indexOf(':');
+  const sep = eq === -1 || (colon !== -1 && colon < eq) ? ':' : '=';
+  const i = s.indexOf(sep);
+  if (i < 0) return undefined;
+  return [goTrim(s.slice(0, i)), goTrim(s.slice(i + 1))];
+}
+
+/** One matching pair of quotes around a value is removed (the Go SDK's legacyStrconv). */
+function unquote(s: string): string {
+  // Go slices s[1:len(s)-1], which panics for a lone quote; that file is unreadable there.
+  const quoted = (q: string): boolean => s.length >= 2 && s.startsWith(q) && s.endsWith(q);
+  return quoted('"') || quoted("'") ? s.slice(1, -1) : s;
+}
+
+/** `[ type  name ]` → `type name`; `[name]` → `name` (only ' ' and '\t' separate the two). */
+function profileLine(line: string): string | undefined {
+  const trimmed = goTrim(before(before(line, '#'), ';'));
+  if (!trimmed.startsWith('[') || !trimmed.endsWith(']')) return undefined;
+  const inner = goTrim(trimmed.slice(1, -1));
+  const m = /^([^ \t]+)[ \t]+(.*)$/s.exec(inner);
+  return m === null ? inner : `${m[1] ?? ''} ${m[2] ?? ''}`;
+}
+
+interface RawValue {
+  str: string;
+  sub?: Map<string, string>;
+}
+
+/** Sections of one file in the Go SDK's terms: name → key → value or sub-properties. */
+type RawSections = Map<string, Map<string, RawValue>>;
+
+/**
+ * Reads one AWS shared file into its sections exactly as the AWS SDK for Go v2 tokenizes and
+ * parses it, plus one leniency of the SDK for JavaScript: a leading byte-order mark is skipped.
+ * Linear in the text.
+ *
+ * @internal
+ */
+export function parseAwsIniSections(text: string): RawSections {
+  const sections: RawSections = new Map();
+  let current: Map<string, RawValue> | undefined;
+  let key = '';
+  const setProperty = (k: string, v: string): void => {
+    if (current === undefined) return; // a property before any section is ignored
+    key = k;
+    current.set(k, { str: v });
+  };
+  for (const line of text.replace(/^\uFEFF/, '').split('\n')) {
+    if (goTrim(line) === '') continue;
+    const start = trimLeftLineSpace(line);
+    if (start.startsWith('#') || start.startsWith(';')) continue;
+    const section = profileLine(line);
+    if (section !== undefined) {
+      key = '';
+      current = sections.get(section);
+      if (current === undefined) sections.set(section, (current = new Map<string, RawValue>()));
+      continue;
+    }
+    if (!isLineSpace(line[0])) {
+      const kv = splitProperty(trimPropertyComment(line).replace(/[ \t]+$/, ''));
+      if (kv !== undefined) setProperty(kv[0].toLowerCase(), unquote(kv[1]));
+      continue;
+    }
+    const kv = splitProperty(start);
+    if (kv !== undefined) {
+      // A sub-property of the last key when that key's value is empty; otherwise a property.
+      const [k, v] = [kv[0].toLowerCase(), unquote(kv[1])];
+      const parent = current?.get(key);
+      if (current === undefined) continue;
+      if (key === '' || parent?.str !== '') setProperty(k, goTrim(trimPropertyComment(v)));
+      else (parent.sub ??= new Map()).set(k, v);
+      continue;
+    }
+    // A continuation line extends the last key's value, when it has one.
+    const parent = key === '' ? undefined : current?.get(key);
+    if (parent !== undefined && parent.str !== '' && parent.sub === undefined)
+      parent.str = `${parent.str}\n${start}`;
+  }
+  return sections;
+}
+
+function flatten(values: ReadonlyMap<string, RawValue>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of values) {
+    if (v.sub === undefined) {
+      out[k] = v.str;
+      continue;
+    }
+    for (const [sk, sv] of v.sub) out[`${k}.${sk}`] = sv;
+  }
+  return out;
+}
+
+/**
+ * Keys the Go SDK takes from the credentials file when the config file has the same profile
+ * (`mergeSections` in config/shared_config.go); the access key pair and session token come only
+ * as a pair. Other keys of such a profile come from the config file alone.
+ */
+const MERGED_KEYS = [
+  'role_arn',
+  'source_profile',
+  'credential_source',
+  'external_id',
+  'mfa_serial',
+  'role_session_name',
+  'region',
+  'endpoint_discovery_enabled',
+  'credential_process',
+  'web_identity_token_file',
+  's3_use_arn_region',
+  's3_disable_multiregion_access_points',
+  'ec2_metadata_service_endpoint_mode',
+  'ec2_metadata_service_endpoint',
+  'ec2_metadata_v1_disabled',
+  'use_dualstack_endpoint',
+  'use_fips_endpoint',
+  'defaults_mode',
+  'retry_mode',
+  'ca_bundle',
+  'duration_seconds',
+  'max_attempts',
+  'sso_session',
+  'sso_account_id',
+  'sso_region',
+  'sso_role_name',
+  'sso_start_url',
+] as const;
+
+const PROFILE_PREFIX = 'profile ';
+const SSO_PREFIX = 'sso-session ';
+const SERVICES_PREFIX = 'services ';
+
+/**
+ * Reads the AWS shared config file and credentials file together, as an AWS SDK does: `[default]`
+ * and `[profile NAME]` from the config file (`[profile default]` replacing `[default]`; any other
+ * section ignored), `[NAME]` from the credentials file (`[profile NAME]` ignored there), and the
+ * credentials file winning for the same profile. A missing file is passed as `undefined` and reads
+ * as empty. Never throws: what an SDK ignores is listed in `ignored`.
+ *
+ * @example
+ * ```ts
+ * const { profiles } = parseAwsSharedConfig({ config: readFileSync(configPath, 'utf8') });
+ * profiles['team.prod']?.region;
+ * ```
+ * @public
+ */
+export function parseAwsSharedConfig(files: {
+  readonly config?: string | undefined;
+  readonly credentials?: string | undefined;
+}): AwsSharedConfig {
+  const ignored: AwsConfigIgnoredSection[] = [];
+  const profiles = new Map<string, Record<string, string>>();
+  const refused = new Map<string, string>();
+  const checkPair = (
+    file: string,
+    name: string,
+    values: Readonly<Record<string, string>>,
+  ): void => {
+    const id = values['aws_access_key_id'] !== undefined;
+    if (id !== (values['aws_secret_access_key'] !== undefined))
+      refused.set(
+        name,
+        `its section in the ${file} file has ${id ? 'aws_access_key_id without aws_secret_access_key' : 'aws_secret_access_key without aws_access_key_id'} (partial credentials)`,
+      );
+  };
+  const ssoSessions = new Map<string, Record<string, string>>();
+  const services = new Map<string, Record<string, string>>();
+  const config = parseAwsIniSections(files.config ?? '');
+  // `[profile default]` wins over `[default]` whatever their order (the Go SDK walks sorted names).
+  for (const [name, values] of config) {
+    if (name.startsWith(PROFILE_PREFIX)) {
+      profiles.set(name.slice(PROFILE_PREFIX.length), flatten(values));
+    } else if (name === 'default') {
+      if (config.has('profile default'))
+        ignored.push({ file: 'config', section: name, reason: '[profile default] replaces it' });
+      else profiles.set(name, flatten(values));
+    } else if (name.startsWith(SSO_PREFIX)) {
+      ssoSessions.set(name.slice(SSO_PREFIX.length), flatten(values));
+    } else if (name.startsWith(SERVICES_PREFIX)) {
+      services.set(name.slice(SERVICES_PREFIX.length), flatten(values));
+    } else if (/^default$/i.test(name)) {
+      profiles.set(name, flatten(values)); // the Go SDK keeps [DEFAULT] as a profile "DEFAULT"
+    } else {
+      ignored.push({
+        file: 'config',
+        section: name,
+        reason: `in a config file a named profile is written [profile ${name}] ([${name}] is credentials-file syntax)`,
+      });
+    }
+  }
+  for (const [name, values] of profiles) checkPair('config', name, values);
+  for (const [name, values] of parseAwsIniSections(files.credentials ?? '')) {
+    if (name.startsWith(PROFILE_PREFIX)) {
+      ignored.push({
+        file: 'credentials',
+        section: name,
+        reason: `in a credentials file a profile is written [${name.slice(PROFILE_PREFIX.length)}], without "profile"`,
+      });
+      continue;
+    }
+    const fromCredentials = flatten(values);
+    checkPair('credentials', name, fromCredentials);
+    const fromConfig = profiles.get(name);
+    if (fromConfig === undefined) {
+      profiles.set(name, fromCredentials);
+      continue;
+    }
+    const merged = { ...fromConfig };
+    if (
+      fromCredentials['aws_access_key_id'] !== undefined &&
+      fromCredentials['aws_secret_access_key'] !== undefined
+    ) {
+      merged['aws_access_key_id'] = fromCredentials['aws_access_key_id'];
+      merged['aws_secret_access_key'] = fromCredentials['aws_secret_access_key'];
+      if (fromCredentials['aws_session_token'] !== undefined)
+        merged['aws_session_token'] = fromCredentials['aws_session_token'];
+    }
+    for (const k of MERGED_KEYS)
+      if (fromCredentials[k] !== undefined) merged[k] = fromCredentials[k];
+    profiles.set(name, merged);
+  }
+  return {
+    profiles: Object.fromEntries(profiles),
+    ssoSessions: Object.fromEntries(ssoSessions),
+    services: Object.fromEntries(services),
+    ignored,
+    refused: Object.fromEntries(refused),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing.
+
+/**
+ * Characters of a profile, sso-session or services name that both SDKs read the same: the SDK for
+ * JavaScript accepts only `[\w-@+.%:/]` in a `[profile NAME]` section.
+ */
+const WRITABLE_NAME = /^[A-Za-z0-9_\-@+.%:/]+$/;
+const WRITABLE_KEY = /^[a-z0-9_]+(?:\.[a-z0-9_]+)?$/;
+/** Only the ASCII space is white space a written value may hold (never at its ends). */
+const UNWRITABLE_CHARACTER =
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what it finds
+  /[\0-\x1f\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+
+/**
+ * Why `name` cannot be written as a section name both AWS SDKs read, or undefined.
+ *
+ * @internal
+ */
+export function checkWritableSectionName(name: string): string | undefined {
+  if (name === '') return 'must not be empty';
+  if (!WRITABLE_NAME.test(name))
+    return `${quote(name)} has a character the AWS SDK for JavaScript does not accept in a section name: use letters, digits and "_ - @ + . % : /" only`;
+  return undefined;
+}
+
+/**
+ * Why `value` cannot be written so that both AWS SDKs read it back unchanged, or undefined. The
+ * message never repeats the value: it may be a secret.
+ *
+ * @internal
+ */
+export function checkWritableValue(value: string): string | undefined {
+  if (value === '') return 'must not be empty (an empty value starts a block of sub-properties)';
+  if (UNWRITABLE_CHARACTER.test(value))
+    return 'has a line break, tab or other control or white-space character, which an AWS config file cannot hold';
+  if (value !== value.trim()) return 'has white space at its start or end, which AWS SDKs drop';
+  if (/ [#;]/.test(value))
+    return 'has a space followed by "#" or ";", where AWS SDKs start a comment';
+  if (unquote(value) !== value)
+    return 'is wrapped in quotes, which the AWS SDK for Go removes and the AWS SDK for JavaScript keeps';
+  return undefined;
+}
+
+function writeSection(
+  header: string,
+  entries: Readonly<Record<string, string | undefined>>,
+  at: { readonly path: string; readonly issues: IssueCollector },
+): string {
+  const { path, issues } = at;
+  const lines = [`[${header}]`];
+  const groups = new Map<string, [string, string][]>();
+  for (const [key, value] of Object.entries(entries)) {
+    if (value === undefined) continue;
+    const at = joinPath(path, key);
+    if (!WRITABLE_KEY.test(key)) {
+      issues.error(
+        at,
+        ISSUE_CODES.INVALID_NAME,
+        `${quote(key)} is not a setting name AWS SDKs read the same: use lower-case letters, digits and "_" (and one "." for a sub-property)`,
+      );
+      continue;
+    }
+    const problem = checkWritableValue(value);
+    if (problem !== undefined) {
+      issues.error(at, ISSUE_CODES.INVALID_VALUE, problem);
+      continue;
+    }
+    const dot = key.indexOf('.');
+    if (dot < 0) {
+      lines.push(`${key} = ${value}`);
+      continue;
+    }
+    const parent = key.slice(0, dot);
+    if (entries[parent] !== undefined)
+      issues.error(at, ISSUE_CODES.DUPLICATE_FIELD, `its parent ${quote(parent)} also has a value`);
+    else {
+      let group = groups.get(parent);
+      if (group === undefined) groups.set(parent, (group = []));
+      group.push([key.slice(dot + 1), value]);
+    }
+  }
+  for (const [parent, children] of groups) {
+    lines.push(`${parent} =`);
+    for (const [k, v] of children) lines.push(`  ${k} = ${v}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Writes an AWS shared config (or credentials) file that the AWS SDKs for Go and JavaScript, and
+ * {@link parseAwsSharedConfig}, all read back to exactly these settings. Settings whose value is
+ * `undefined` are left out; a key `parent.child` is written as an indented sub-property.
+ *
+ * @throws {@link ValidationError} naming each name or value that no SDK would read back as given
+ * (values are never quoted in messages: they may be secrets).
+ * @example
+ * ```ts
+ * formatAwsConfigFile({ profiles: { 'team.prod': { region: 'us-west-2', role_arn: arn } } });
+ * // [profile team.prod]
+ * // region = us-west-2
+ * // role_arn = arn:aws:iam::123456789012:role/pull
+ * ```
+ * @public
+ */
+export function formatAwsConfigFile(
+  init: AwsConfigFileInit,
+  options: {
+    readonly kind?: AwsConfigFileKind;
+    /**
+     * Leave out the sections and settings that cannot be written, instead of throwing: for handing
+     * a configuration read by {@link parseAwsSharedConfig} to an AWS SDK.
+     */
+    readonly skipUnwritable?: boolean;
+  } = {},
+): string {
+  const kind = options.kind ?? 'config';
+  const issues = createIssueCollector();
+  const out: string[] = [];
+  const groups = [
+    [
+      'profiles',
+      init.profiles,
+      (n: string) => (kind === 'credentials' || n === 'default' ? n : `${PROFILE_PREFIX}${n}`),
+    ],
+    ['ssoSessions', init.ssoSessions, (n: string) => `${SSO_PREFIX}${n}`],
+    ['services', init.services, (n: string) => `${SERVICES_PREFIX}${n}`],
+  ] as const;
+  for (const [field, sections, header] of groups) {
+    if (sections === undefined) continue;
+    if (field !== 'profiles' && kind === 'credentials') {
+      issues.error(field, ISSUE_CODES.INVALID_VALUE, 'can only be written to a config file');
+      continue;
+    }
+    for (const [name, entries] of Object.entries(sections)) {
+      const at = joinPath(field, name);
+      const bad = checkWritableSectionName(name);
+      if (bad !== undefined) issues.error(at, ISSUE_CODES.INVALID_NAME, bad);
+      else out.push(writeSection(header(name), entries, { path: at, issues }));
+    }
+  }
+  if (options.skipUnwritable !== true) issues.throwIfErrors(`cannot write this AWS ${kind} file`);
+  return out.length === 0 ? '' : `${out.join('\n\n')}\n`;
+}
