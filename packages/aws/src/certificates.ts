@@ -7,11 +7,30 @@
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { CredprovError, ERROR_CODES, ISSUE_CODES, ValidationError } from '@eksa-credprov/core';
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?\r?\n-----END \1-----/g;
-
-/** Every PEM block in `text` with its label. */
+/**
+ * Every PEM block in `text` with its label: a `-----BEGIN X-----` line, then lines up to the
+ * matching `-----END X-----` line. One pass over the lines (a regular expression over the whole
+ * text was quadratic in the number of BEGIN lines without an END); a BEGIN inside an open block
+ * starts the block again.
+ */
 export function pemBlocks(text: string): { label: string; pem: string }[] {
-  return [...text.matchAll(PEM_BLOCK)].map((m) => ({ label: m[1] ?? '', pem: m[0] }));
+  const blocks: { label: string; pem: string }[] = [];
+  let open: { label: string; start: number } | undefined;
+  let at = 0;
+  while (at <= text.length) {
+    const next = text.indexOf('\n', at);
+    const end = next < 0 ? text.length : next;
+    const line = text.slice(at, end).replace(/\r$/, '');
+    const begin = /^-----BEGIN ([A-Z0-9 ]+)-----$/.exec(line);
+    if (begin !== null) open = { label: begin[1] ?? '', start: at };
+    else if (open !== undefined && line === `-----END ${open.label}-----`) {
+      blocks.push({ label: open.label, pem: text.slice(open.start, at + line.length) });
+      open = undefined;
+    }
+    if (next < 0) break;
+    at = next + 1;
+  }
+  return blocks;
 }
 
 function invalid(field: string, message: string): ValidationError {

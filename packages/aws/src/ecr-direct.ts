@@ -8,7 +8,7 @@
  * @internal
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
+import { CredprovError, ERROR_CODES, safeText } from '@eksa-credprov/core';
 import { decodeToken, type EcrAuthorizationToken } from './ecr-token.ts';
 import type { AwsCredentialIdentity } from './from-roles-anywhere.ts';
 import { describeNetworkError, retryDelayMs, send } from './http.ts';
@@ -63,13 +63,15 @@ function errorOf(status: number, headers: IncomingHttpHeaders, text: string): st
   let type = (typeof header === 'string' ? header : '').split(':')[0] ?? '';
   let message: string;
   try {
-    const body = JSON.parse(text) as { __type?: string; message?: string; Message?: string };
-    type ||= (body.__type ?? '').split('#').pop() ?? '';
-    message = body.message ?? body.Message ?? '';
+    const body = JSON.parse(text) as { __type?: unknown; message?: unknown; Message?: unknown };
+    type ||= (typeof body.__type === 'string' ? body.__type : '').split('#').pop() ?? '';
+    const m = body.message ?? body.Message;
+    message = typeof m === 'string' ? m : '';
   } catch {
-    message = text.slice(0, 200).replace(/\s+/g, ' ').trim();
+    message = text.replace(/\s+/g, ' ').trim();
   }
-  return `${status}${type === '' ? '' : ` ${type}`}${message === '' ? '' : `: ${message}`}`;
+  // Echoed in the provider's error: cut short, control characters (terminal escapes) escaped.
+  return `${status}${type === '' ? '' : ` ${safeText(type, { max: 100 })}`}${message === '' ? '' : `: ${safeText(message)}`}`;
 }
 
 const CREDENTIAL_ERROR =

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { CredprovError, ERROR_CODES, isValidationError } from '@eksa-credprov/core';
+import { CredprovError, ERROR_CODES, isValidationError, safeText } from '@eksa-credprov/core';
+import { BoundedFileError, MAX_CONFIG_FILE_BYTES, readBoundedFile } from './bounded-file.ts';
 import { describeNetworkError, retryDelayMs, send } from './http.ts';
 import { createSessionRequest, type SessionRequestInit } from './session-request.ts';
 
@@ -135,10 +135,10 @@ async function readInputs(
 ): Promise<{ certificate: string; privateKey: string; chain?: string }> {
   const read = async (file: string, what: string): Promise<string> => {
     try {
-      return await readFile(file, 'utf8');
+      return await readBoundedFile(file, MAX_CONFIG_FILE_BYTES);
     } catch (e) {
       throw credentialsError(
-        `cannot read the ${what} file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+        `cannot read the ${what} file ${file}: ${e instanceof BoundedFileError && e.reason === 'missing' ? 'ENOENT' : e instanceof Error ? e.message : String(e)}`,
         e,
       );
     }
@@ -236,23 +236,26 @@ async function refresh(init: RolesAnywhereInit, now: () => number): Promise<AwsC
   }
 }
 
+/** The service's message, cut short and with control characters escaped (it is echoed). */
 function errorMessage(text: string): string {
+  let message: unknown;
   try {
-    const body = JSON.parse(text) as { message?: string; Message?: string };
-    return body.message ?? body.Message ?? text.slice(0, 200);
+    const body = JSON.parse(text) as { message?: unknown; Message?: unknown } | null;
+    message = body?.message ?? body?.Message;
   } catch {
-    return text.slice(0, 200);
+    // not JSON: the text itself
   }
+  return safeText(typeof message === 'string' ? message : text.replace(/\s+/g, ' ').trim());
 }
 
 function parseCredentials(text: string): AwsCredentialIdentity {
-  let body: SessionResponse;
+  let body: SessionResponse | null;
   try {
-    body = JSON.parse(text) as SessionResponse;
+    body = JSON.parse(text) as SessionResponse | null;
   } catch {
     throw credentialsError('IAM Roles Anywhere answered with something that is not JSON');
   }
-  const c = body.credentialSet?.[0]?.credentials;
+  const c = body?.credentialSet?.[0]?.credentials;
   if (
     c?.accessKeyId === undefined ||
     c.secretAccessKey === undefined ||

@@ -9,6 +9,7 @@
  * @internal
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
 
 /** A request to send once. */
 export interface HttpRequest {
@@ -22,6 +23,12 @@ export interface HttpRequest {
   /** Where the proxy variables are read. @default `process.env` */
   readonly proxyEnv?: Readonly<Record<string, string | undefined>> | undefined;
 }
+
+/**
+ * The largest answer read. ECR's and IAM Roles Anywhere's answers are a few KB; an endpoint that
+ * streams without end is cut off here instead of filling the node's memory.
+ */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /** The answer, whatever its status. */
 export interface HttpResponse {
@@ -86,7 +93,23 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
       },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_ANSWER_BYTES) {
+            // Not retried: an endpoint that answers this once will again.
+            reject(
+              new CredprovError({
+                code: ERROR_CODES.AWS_API_ERROR,
+                message: `the answer from ${url.origin} is over ${MAX_ANSWER_BYTES} bytes, which no AWS answer this provider asks for is; check the endpoint`,
+              }),
+            );
+            res.destroy();
+            outgoing.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
         res.on('error', reject);
         res.on('end', () => {
           resolve({

@@ -8,7 +8,6 @@
  *
  * @internal
  */
-import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -17,6 +16,7 @@ import {
   parseRolesAnywhereProfile,
   type AwsSharedConfig,
 } from '@eksa-credprov/core';
+import { BoundedFileError, MAX_CONFIG_FILE_BYTES, readBoundedFile } from './bounded-file.ts';
 import type { AwsCredentialIdentity, RolesAnywhereInit } from './from-roles-anywhere.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -59,6 +59,29 @@ interface Common {
   readonly shared: AwsSharedConfig;
   /** Every credential source looked at, in order, with what was found: for the final error. */
   readonly tried: readonly string[];
+  /**
+   * Values that must never be printed, found in the environment and the profile: keys, tokens,
+   * passwords and every word of a credential_process command (its flags may carry a PIN).
+   */
+  readonly secrets: readonly string[];
+}
+
+/** Settings whose values are secret, or may hold one. */
+const SECRET_SETTING = /secret|token|password|passphrase|pin|credential_process/i;
+
+/** The values of `env` and `settings` that must never be printed. */
+function secretsOf(env: Env, settings: Readonly<Record<string, string>>): string[] {
+  const out: string[] = [];
+  for (const name of ['AWS_SECRET_ACCESS_KEY', 'AWS_SECRET_KEY', 'AWS_SESSION_TOKEN']) {
+    const v = env[name];
+    if (v !== undefined && v !== '') out.push(v);
+  }
+  for (const [key, value] of Object.entries(settings)) {
+    if (!SECRET_SETTING.test(key) || value === '') continue;
+    out.push(value);
+    if (key === 'credential_process') out.push(...value.split(/\s+/).slice(1));
+  }
+  return out;
 }
 
 const truthy = (v: string | undefined): boolean => v !== undefined && /^true$/i.test(v.trim());
@@ -78,26 +101,14 @@ function fromEnv(env: Env, ...names: string[]): string | undefined {
  * be read is an error naming it (the SDKs would silently use other credentials).
  */
 async function readSharedFile(file: string, variable: string): Promise<string | undefined> {
-  const fail = (why: string, cause?: unknown): never => {
+  try {
+    return await readBoundedFile(file, MAX_CONFIG_FILE_BYTES);
+  } catch (e) {
+    if (e instanceof BoundedFileError && e.reason === 'missing') return undefined;
     throw new Error(
-      `cannot read the AWS ${variable === 'AWS_CONFIG_FILE' ? 'config' : 'shared credentials'} file ${file} (${variable}): ${why}; check the Secret the credential package mounts and its file mode`,
-      cause === undefined ? undefined : { cause },
+      `cannot read the AWS ${variable === 'AWS_CONFIG_FILE' ? 'config' : 'shared credentials'} file ${file} (${variable}): ${e instanceof Error ? e.message : String(e)}; check the Secret the credential package mounts and its file mode`,
+      { cause: e },
     );
-  };
-  let info;
-  try {
-    info = await stat(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    return fail(code ?? String(e), e);
-  }
-  if (!info.isFile())
-    return fail(info.isDirectory() ? 'it is a directory' : 'it is not a regular file');
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    return fail((e as NodeJS.ErrnoException).code ?? String(e), e);
   }
 }
 
@@ -199,6 +210,7 @@ export async function resolveProviderConfig(
     caBundleFile: fromEnv(env, 'AWS_CA_BUNDLE') ?? setting('ca_bundle'),
     needsSdk,
     shared,
+    secrets: secretsOf(env, settings),
   };
 
   const fromEnvironment = keys(
@@ -276,7 +288,11 @@ export async function resolveProviderConfig(
     return {
       ...common,
       kind: 'sdk',
-      reason: `credential_process uses flags this provider does not read natively (${credfile.otherArguments.join(' ')})`,
+      // The flags' names only: a value may be a PIN or a key password.
+      reason: `credential_process uses flags this provider does not read natively (${credfile.otherArguments
+        .filter((a) => a.startsWith('-'))
+        .map((a) => a.split('=')[0] ?? a)
+        .join(' ')})`,
       fallback: true,
       tried,
     };

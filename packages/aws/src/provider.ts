@@ -9,7 +9,6 @@
  * @packageDocumentation
  */
 import { X509Certificate, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import {
   CredprovError,
   ERROR_CODES,
@@ -17,8 +16,10 @@ import {
   formatAwsConfigFile,
   imageRegistryHost,
   parseGoDuration,
-  isCredprovError,
+  ISSUE_CODES,
+  ValidationError,
   isValidationError,
+  safeText,
   matchImage,
   parseCredentialProviderRequest,
   validateImagePattern,
@@ -26,7 +27,9 @@ import {
   type CredentialProviderResponse,
 } from '@eksa-credprov/core';
 import { getEcrTokenDirect } from './ecr-direct.ts';
+import { BoundedFileError, MAX_CA_BUNDLE_BYTES, readBoundedFile } from './bounded-file.ts';
 import { cacheDurationFor } from './cache-duration.ts';
+import { pemBlocks } from './certificates.ts';
 import { parseEcrHost } from './ecr-host.ts';
 import {
   getEcrAuthorizationToken,
@@ -73,7 +76,8 @@ export interface ProviderRunInit {
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
-   * Overall deadline, well under the kubelet's 60 s exec timeout; `--timeout` in `args` wins.
+   * Overall deadline, well under the kubelet's 60 s exec timeout; `--timeout` in `args` can only
+   * shorten it.
    * @default 45000
    */
   readonly timeoutMs?: number;
@@ -153,31 +157,32 @@ export function imageHost(image: string): string {
 
 /** True when `pem` holds at least one certificate Node can parse. Linear in the text. */
 function hasCertificate(pem: string): boolean {
-  const begin = '-----BEGIN CERTIFICATE-----';
-  const end = '-----END CERTIFICATE-----';
-  for (let at = pem.indexOf(begin); at >= 0; at = pem.indexOf(begin, at + begin.length)) {
-    const stop = pem.indexOf(end, at);
-    if (stop < 0) return false;
+  return pemBlocks(pem).some((block) => {
+    if (block.label !== 'CERTIFICATE') return false;
     try {
-      new X509Certificate(pem.slice(at, stop + end.length));
+      new X509Certificate(block.pem);
       return true;
     } catch {
-      // not a certificate; look at the next block
+      return false;
     }
-  }
-  return false;
+  });
 }
 
 async function readCaBundle(file: string | undefined): Promise<string | undefined> {
   if (file === undefined || file === '') return undefined;
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readBoundedFile(file, MAX_CA_BUNDLE_BYTES);
   } catch (e) {
-    throw new Error(
-      `cannot read the CA bundle ${file} (AWS_CA_BUNDLE or ca_bundle): ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-      { cause: e },
-    );
+    const why =
+      e instanceof BoundedFileError && e.reason === 'missing'
+        ? 'ENOENT'
+        : e instanceof Error
+          ? e.message
+          : String(e);
+    throw new Error(`cannot read the CA bundle ${file} (AWS_CA_BUNDLE or ca_bundle): ${why}`, {
+      cause: e,
+    });
   }
   // As the AWS SDK for Go: a bundle with no certificate is an error, not "trust nothing".
   if (!hasCertificate(text))
@@ -277,8 +282,15 @@ async function tokenFor(
     region: string;
     env: Readonly<Record<string, string | undefined>>;
     signal: AbortSignal;
+    /** Where the credentials obtained are noted, so that no message can print them. */
+    secrets: Set<string>;
   },
 ): Promise<EcrAuthorizationToken> {
+  const noted = (c: AwsCredentialIdentity): AwsCredentialIdentity => {
+    init.secrets.add(c.secretAccessKey);
+    if (c.sessionToken !== undefined) init.secrets.add(c.sessionToken);
+    return c;
+  };
   const isPublic = init.host === 'public.ecr.aws' || init.host === 'ecr-public.aws.com';
   const ca = await readCaBundle(config.caBundleFile);
   const viaSdk = (
@@ -295,8 +307,11 @@ async function tokenFor(
       ...(endpoint === undefined ? {} : { endpoint }),
     });
   // For profiles it serves, the SDK resolves the endpoint from the same settings itself.
-  if (config.kind === 'sdk') return viaSdk(await sdkCredentials(config, { env: init.env, ca }));
-  const credentials =
+  if (config.kind === 'sdk') {
+    const fromSdk = await sdkCredentials(config, { env: init.env, ca });
+    return viaSdk(async () => noted(await fromSdk()));
+  }
+  const credentials = noted(
     config.kind === 'keys'
       ? config.credentials
       : await fromRolesAnywhere({
@@ -304,7 +319,8 @@ async function tokenFor(
           ...(ca === undefined ? {} : { caBundle: ca }),
           proxyEnv: init.env,
           timeoutMs: 20_000,
-        })();
+        })(),
+  );
   if (isPublic) return viaSdk(credentials);
   if (config.needsSdk !== undefined) return viaSdk(credentials, config.endpoint);
   return getEcrTokenDirect({
@@ -317,6 +333,9 @@ async function tokenFor(
   });
 }
 
+/** The largest request read: a kubelet request, service-account token included, is a few KB. */
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
 /**
  * One run of the provider: never throws, never writes partial JSON to stdout, and on failure
  * writes one line to stderr saying what failed and what to check (exit code 1).
@@ -326,13 +345,16 @@ async function tokenFor(
 export async function runProvider(init: ProviderRunInit): Promise<ProviderResult> {
   const env = init.env ?? process.env;
   const notes: string[] = [];
+  // Every secret met on the way; the lines this run prints are scrubbed of them.
+  const secrets = new Set<string>();
   let timeoutMs = init.timeoutMs ?? 45_000;
   try {
     const args = parseProviderArgs(init.args ?? []);
-    timeoutMs = args.timeoutMs ?? timeoutMs;
-    const signal = AbortSignal.timeout(timeoutMs);
+    // The smaller of the caller's deadline and --timeout.
+    timeoutMs = Math.min(timeoutMs, args.timeoutMs ?? timeoutMs);
+    const signal = AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs)));
     const { rules } = args;
-    const request = parseCredentialProviderRequest(init.stdin);
+    const request = parseRequest(init.stdin);
     const host = imageHost(request.image);
     let region: string | undefined;
     try {
@@ -342,15 +364,16 @@ export async function runProvider(init: ProviderRunInit): Promise<ProviderResult
     }
     const rule = rules.find((r) => matchImage(r.pattern, request.image));
     const config = await resolveProviderConfig(env, rule?.profile);
+    for (const secret of config.secrets) secrets.add(secret);
     if (config.kind === 'sdk' && config.fallback === true)
       notes.push(`${config.reason}; running the command instead`);
     region ??= config.region;
     if (region === undefined)
       throw new Error(
-        `${host} is not an ECR host and no region is configured: set AWS_REGION or region in the profile`,
+        `${safeText(host, { max: 100 })} is not an ECR host and no region is configured: set AWS_REGION or region in the profile`,
       );
     const token = await Promise.race([
-      tokenFor(config, { host, region, env, signal }),
+      tokenFor(config, { host, region, env, signal, secrets }),
       new Promise<never>((_, reject) => {
         signal.addEventListener(
           'abort',
@@ -372,22 +395,40 @@ export async function runProvider(init: ProviderRunInit): Promise<ProviderResult
       ...(cacheDuration === undefined ? {} : { cacheDuration }),
       auth: { [host]: { username: token.username, password: token.password } },
     });
-    return {
-      stdout: `${JSON.stringify(response)}\n`,
-      stderr: notes.map((n) => `eksa-ecr-credential-provider: ${n}\n`).join(''),
-      exitCode: 0,
-    };
+    return { stdout: `${JSON.stringify(response)}\n`, stderr: lines(notes, secrets), exitCode: 0 };
   } catch (e) {
     const message = isValidationError(e)
-      ? `invalid CredentialProviderRequest: ${e.issues.map((i) => `${i.path === '' ? '' : `${i.path}: `}${i.message}`).join('; ')}`
-      : isCredprovError(e) || e instanceof Error
+      ? e.issues.map((i) => `${i.path === '' ? '' : `${i.path}: `}${i.message}`).join('; ')
+      : e instanceof Error
         ? e.message
         : String(e);
-    const line = `eksa-ecr-credential-provider: ${message.replace(/\s*\n\s*/g, ' ')}\n`;
-    return {
-      stdout: '',
-      stderr: notes.map((n) => `eksa-ecr-credential-provider: ${n}\n`).join('') + line,
-      exitCode: 1,
-    };
+    const subject = isValidationError(e) ? `${e.message.split(':')[0] ?? 'invalid input'}: ` : '';
+    return { stdout: '', stderr: lines([...notes, `${subject}${message}`], secrets), exitCode: 1 };
   }
+}
+
+/** The request, or a ValidationError that says it is the request that is wrong. */
+function parseRequest(stdin: string): ReturnType<typeof parseCredentialProviderRequest> {
+  if (Buffer.byteLength(stdin) > MAX_REQUEST_BYTES)
+    throw new ValidationError('invalid CredentialProviderRequest', [
+      {
+        path: '',
+        code: ISSUE_CODES.TOO_LARGE,
+        message: `is over ${MAX_REQUEST_BYTES} bytes; a kubelet request is a few KB`,
+      },
+    ]);
+  return parseCredentialProviderRequest(stdin);
+}
+
+/**
+ * stderr: one line per message, each scrubbed of every secret met, control characters escaped,
+ * and cut to 2,000 characters (a server's or a file's text may be any size).
+ */
+function lines(messages: readonly string[], secrets: ReadonlySet<string>): string {
+  return messages
+    .map(
+      (m) =>
+        `eksa-ecr-credential-provider: ${safeText(m.replace(/\s*\n\s*/g, ' '), { max: 2000, secrets })}\n`,
+    )
+    .join('');
 }

@@ -77,6 +77,12 @@ export const ISSUE_CODES = {
   SYNTAX: 'syntax',
   /** An `apiVersion` or `kind` this SDK does not handle. */
   UNSUPPORTED_KIND: 'unsupported_kind',
+  /** An input over this SDK's size limit (a YAML or JSON text, a nesting depth). */
+  TOO_LARGE: 'too_large',
+  /** YAML aliases that expand past the limit (a "billion laughs" document). */
+  EXCESSIVE_ALIASES: 'excessive_aliases',
+  /** Not an issue itself: says how many more issues were found than are listed. */
+  MORE_ISSUES: 'more_issues',
 } as const;
 
 /** @public */
@@ -94,6 +100,10 @@ export interface ValidationIssue {
   readonly code: IssueCode;
   /** What was expected, what was found, and what to do. Never contains a secret value. */
   readonly message: string;
+  /** Where in the text, 1-based, when the input was YAML or JSON text. */
+  readonly line?: number;
+  /** The column of `line`, 1-based. */
+  readonly column?: number;
 }
 
 const BRAND = Symbol.for('@eksa-credprov/error');
@@ -155,11 +165,26 @@ export class ValidationError extends CredprovError {
   }
 }
 
+/** The most issues a {@link ValidationError} message lists; the rest are counted. */
+const LISTED_ISSUES = 50;
+
 function formatIssues(subject: string, issues: readonly ValidationIssue[]): string {
-  const head = `${subject}: ${issues.length === 1 ? '1 problem' : `${issues.length} problems`}`;
-  return [head, ...issues.map((i) => `  - ${i.path === '' ? '' : `${i.path}: `}${i.message}`)].join(
-    '\n',
-  );
+  const more = issues.find((i) => i.code === ISSUE_CODES.MORE_ISSUES);
+  const real = issues.filter((i) => i.code !== ISSUE_CODES.MORE_ISSUES);
+  const extra = (real.length > LISTED_ISSUES ? real.length - LISTED_ISSUES : 0) + countOf(more);
+  const total = real.length + countOf(more);
+  const head = `${subject}: ${total === 1 ? '1 problem' : `${total} problems`}`;
+  return [
+    head,
+    ...real
+      .slice(0, LISTED_ISSUES)
+      .map((i) => `  - ${i.path === '' ? '' : `${i.path}: `}${i.message}`),
+    ...(extra > 0 ? [`  - and ${extra} more`] : []),
+  ].join('\n');
+}
+
+function countOf(more: ValidationIssue | undefined): number {
+  return more === undefined ? 0 : Number(/\d+/.exec(more.message)?.[0] ?? 0);
 }
 
 /**

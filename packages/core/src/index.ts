@@ -15,6 +15,7 @@ export {
 } from './errors.ts';
 export { formatGoDuration, parseGoDuration } from './duration.ts';
 export { imageRegistryHost } from './image-host.ts';
+export { safeText, type SafeTextOptions } from './safe-text.ts';
 export {
   matchImage,
   parseImagePattern,
@@ -118,4 +119,4 @@ export {
   type CredentialProviderResponseInit,
 } from './protocol.ts';
 export { createDockerConfigSecret, type DockerConfigSecretInit } from './docker-config-secret.ts';
-export { parseYaml, toYaml } from './yaml.ts';
+export { MAX_YAML_BYTES, parseYaml, toYaml } from './yaml.ts';

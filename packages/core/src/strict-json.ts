@@ -9,15 +9,50 @@ export type StrictJsonResult =
   | { readonly ok: true; readonly value: unknown; readonly duplicates: readonly string[] }
   | { readonly ok: false; readonly error: string };
 
-/** `JSON.parse`, plus the paths of every duplicated key. */
+/** The deepest nesting read: the kubelet's requests and answers are three levels deep. */
+export const MAX_JSON_DEPTH = 64;
+/** The most duplicate keys listed. */
+const MAX_DUPLICATES = 20;
+
+/**
+ * `JSON.parse`, plus the paths of every duplicated key (the first 20). Its errors say where, never
+ * what: the text may hold a token or password, and V8's messages quote it. Linear in the text;
+ * nesting deeper than {@link MAX_JSON_DEPTH} is refused before parsing.
+ */
 export function parseStrictJson(text: string): StrictJsonResult {
+  const depth = maxDepth(text);
+  if (depth > MAX_JSON_DEPTH)
+    return { ok: false, error: `nested more than ${MAX_JSON_DEPTH} levels deep` };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    const at = /position (\d+)/.exec(e instanceof Error ? e.message : '')?.[1];
+    return {
+      ok: false,
+      error: at === undefined ? 'a syntax error' : `a syntax error at position ${at}`,
+    };
   }
   return { ok: true, value, duplicates: findDuplicateKeys(text) };
+}
+
+/** How deeply `text` nests arrays and objects, strings skipped. Linear. */
+function maxDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip a string, escapes included.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++)
+        if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > MAX_JSON_DEPTH) return deepest;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
 }
 
 /** Scans valid JSON text and lists `path.key` for every key repeated within one object. */
@@ -56,7 +91,7 @@ function findDuplicateKeys(text: string): string[] {
       while (/\s/.test(text[i] ?? '')) i++;
       const top = stack.at(-1);
       if (text[i] === ':' && top?.isObject === true) {
-        if (top.keys.has(str)) found.push(pathOf(top, str));
+        if (top.keys.has(str) && found.length < MAX_DUPLICATES) found.push(pathOf(top, str));
         top.keys.add(str);
         pendingKey = str;
         i++;

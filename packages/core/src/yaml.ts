@@ -1,6 +1,8 @@
+import type { Node } from 'yaml';
 import { yamlLib } from './yaml-lib.ts';
 import { ISSUE_CODES, ValidationError, type ValidationIssue } from './errors.ts';
 import { isRecord } from './issues.ts';
+import { safeText } from './safe-text.ts';
 
 const FIRST_KEYS = ['apiVersion', 'kind', 'metadata'];
 
@@ -41,57 +43,210 @@ export function toYaml(objects: unknown): string {
     .join('---\n');
 }
 
+/** The largest YAML text read: the Kubernetes API server's limit on one request body. */
+export const MAX_YAML_BYTES = 3 * 1024 * 1024;
+/** How many nodes aliases may add to a document, over its own (a "billion laughs" stops here). */
+const MAX_ALIAS_NODES = 100_000;
+/** The deepest nesting read (far past any manifest; keeps the walk off the stack limit). */
+const MAX_DEPTH = 500;
+/** The most problems listed; the rest are counted. */
+const MAX_ISSUES = 100;
+
+type YamlNode = Node | null | undefined;
+
+class TooMuch extends Error {}
+
+/** A map key as text: null is "", a string itself, a number or boolean its text, else JSON. */
+function scalarKey(k: unknown): string {
+  if (k === null || k === undefined) return '';
+  if (typeof k === 'string') return k;
+  if (typeof k === 'number' || typeof k === 'boolean' || typeof k === 'bigint') return String(k);
+  return JSON.stringify(k);
+}
+
 /**
  * Parses YAML text with one or more documents (empty documents are skipped). Duplicate keys are
- * an error, as they are for the Kubernetes API server.
+ * an error, as they are for the Kubernetes API server. Aliases are resolved by this SDK in one
+ * pass (the `yaml` package's own resolution is quadratic in the number of aliases), and may add at
+ * most 100,000 nodes to a document. Linear in the text; at most 3 MiB is read.
  *
  * @returns the documents as plain data.
- * @throws {@link ValidationError} (issue code `syntax`) naming the line and column of every
- * syntax error.
+ * @throws {@link ValidationError} naming the line and column of every problem (codes `syntax`,
+ * `duplicate_field`, `excessive_aliases`, `too_large`); messages never quote the text, which may
+ * hold a credential.
  * @public
  */
 export function parseYaml(text: string): unknown[] {
-  const { LineCounter, parseAllDocuments, visit } = yamlLib();
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_YAML_BYTES)
+    throw new ValidationError('invalid YAML', [
+      {
+        path: '',
+        code: ISSUE_CODES.TOO_LARGE,
+        message: `is ${bytes} bytes; the limit is ${MAX_YAML_BYTES} (3 MiB, the Kubernetes API server's request limit)`,
+      },
+    ]);
+  const { LineCounter, parseAllDocuments, isAlias, isMap, isScalar, isSeq } = yamlLib();
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
+  let docs;
+  try {
+    docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, lineCounter });
+  } catch (e) {
+    // The parser recurses on nesting; a stack overflow is an input problem, said as one.
+    throw new ValidationError('invalid YAML', [
+      {
+        path: '',
+        code: e instanceof RangeError ? ISSUE_CODES.TOO_LARGE : ISSUE_CODES.SYNTAX,
+        message:
+          e instanceof RangeError ? 'is nested too deeply to read' : 'could not be read as YAML',
+      },
+    ]);
+  }
+  const list = Array.isArray(docs) ? docs : [docs];
   const issues: ValidationIssue[] = [];
+  let dropped = 0;
   const out: unknown[] = [];
-  for (const [i, doc] of docs.entries()) {
-    const path = docs.length > 1 ? `document ${i + 1}` : '';
-    const at = (offset: number | undefined): string => {
-      if (offset === undefined) return '';
-      const pos = lineCounter.linePos(offset);
-      return `line ${pos.line}, column ${pos.col}: `;
-    };
-    for (const e of doc.errors) {
+  for (const [i, doc] of list.entries()) {
+    const path = list.length > 1 ? `document ${i + 1}` : '';
+    const problem = (
+      code: ValidationIssue['code'],
+      offset: number | undefined,
+      message: string,
+    ): void => {
+      if (issues.length >= MAX_ISSUES) {
+        dropped++;
+        return;
+      }
+      const pos = offset === undefined ? undefined : lineCounter.linePos(offset);
       issues.push({
         path,
-        code: ISSUE_CODES.SYNTAX,
-        message: `${at(e.pos[0])}${firstLine(e.message)}${aliasHint(e.message)}`,
+        code,
+        message: `${pos === undefined ? '' : `line ${pos.line}, column ${pos.col}: `}${message}`,
+        ...(pos === undefined ? {} : { line: pos.line, column: pos.col }),
       });
-    }
-    // An alias without an anchor is only found when converting; locate it for the message.
-    visit(doc, {
-      Alias(_, node) {
-        if (node.resolve(doc) === undefined) {
-          issues.push({
-            path,
-            code: ISSUE_CODES.SYNTAX,
-            message: `${at(node.range?.[0])}unresolved alias "*${node.source}"${aliasHint('alias')}`,
+    };
+    for (const e of doc.errors)
+      problem(
+        ISSUE_CODES.SYNTAX,
+        e.pos[0],
+        `${describeYamlError(e.message)}${aliasHint(e.message)}`,
+      );
+    if (doc.errors.length > 0) continue;
+    const anchors = new Map<string, { value: unknown; size: number }>();
+    let aliasNodes = 0;
+    // One pass in document order: an alias takes the last anchor of its name before it.
+    const convert = (node: YamlNode, depth: number): { value: unknown; size: number } => {
+      if (node === null || node === undefined) return { value: null, size: 1 };
+      if (depth > MAX_DEPTH) {
+        problem(
+          ISSUE_CODES.TOO_LARGE,
+          node.range?.[0],
+          `nested more than ${MAX_DEPTH} levels deep`,
+        );
+        throw new TooMuch();
+      }
+      let result: { value: unknown; size: number };
+      if (isAlias(node)) {
+        const anchor = anchors.get(node.source);
+        if (anchor === undefined) {
+          problem(
+            ISSUE_CODES.SYNTAX,
+            node.range?.[0],
+            `unresolved alias "*${safeText(node.source, { max: 60 })}"${aliasHint('alias')}`,
+          );
+          return { value: null, size: 1 };
+        }
+        aliasNodes += anchor.size;
+        if (aliasNodes > MAX_ALIAS_NODES) {
+          problem(
+            ISSUE_CODES.EXCESSIVE_ALIASES,
+            node.range?.[0],
+            `aliases expand this document by more than ${MAX_ALIAS_NODES} nodes, which no manifest needs (a "billion laughs" document?)`,
+          );
+          throw new TooMuch();
+        }
+        return anchor;
+      } else if (isScalar(node)) {
+        result = { value: node.value, size: 1 };
+      } else if (isMap(node)) {
+        const obj: Record<string, unknown> = {};
+        const seen = new Set<string>();
+        let size = 1;
+        for (const pair of node.items) {
+          const keyNode = pair.key as YamlNode;
+          let key: string;
+          if (keyNode === null || keyNode === undefined) key = '';
+          else if (isScalar(keyNode) || isAlias(keyNode)) {
+            // As the yaml package names keys: a scalar's text, a collection as JSON.
+            const k = isScalar(keyNode) ? keyNode.value : convert(keyNode, depth + 1).value;
+            key = scalarKey(k);
+          } else {
+            problem(
+              ISSUE_CODES.INVALID_TYPE,
+              keyNode.range?.[0],
+              'a list or map is used as a key, which Kubernetes does not accept',
+            );
+            continue;
+          }
+          if (seen.has(key))
+            problem(
+              ISSUE_CODES.DUPLICATE_FIELD,
+              keyNode?.range?.[0],
+              `duplicate key ${JSON.stringify(safeText(key, { max: 60 }))}: Kubernetes refuses a map with a key twice`,
+            );
+          seen.add(key);
+          const child = convert(pair.value as YamlNode, depth + 1);
+          size += child.size;
+          // defineProperty: a "__proto__" key is data, never the object's prototype.
+          Object.defineProperty(obj, key, {
+            value: child.value,
+            enumerable: true,
+            writable: true,
+            configurable: true,
           });
         }
-      },
-    });
-    if (issues.length > 0) continue;
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
-    if (value !== null && value !== undefined) out.push(value);
+        result = { value: obj, size };
+      } else if (isSeq(node)) {
+        const arr: unknown[] = [];
+        let size = 1;
+        for (const item of node.items) {
+          const child = convert(item as YamlNode, depth + 1);
+          size += child.size;
+          arr.push(child.value);
+        }
+        result = { value: arr, size };
+      } else {
+        result = { value: null, size: 1 };
+      }
+      const anchor = (node as { anchor?: string }).anchor;
+      if (anchor !== undefined) anchors.set(anchor, result);
+      return result;
+    };
+    const before = issues.length + dropped;
+    let value: unknown;
+    try {
+      value = convert(doc.contents, 0).value;
+    } catch (e) {
+      if (!(e instanceof TooMuch)) throw e;
+      continue;
+    }
+    if (issues.length + dropped === before && value !== null && value !== undefined)
+      out.push(value);
   }
+  if (dropped > 0)
+    issues.push({
+      path: '',
+      code: ISSUE_CODES.MORE_ISSUES,
+      message: `and ${dropped} more problems`,
+    });
   if (issues.length > 0) throw new ValidationError('invalid YAML', issues);
   return out;
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
+/** The parser's message without any quoted source text (it may be a line of a Secret). */
+function describeYamlError(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return safeText(line.replace(/"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'/g, '"…"'), { max: 200 });
 }
 
 // The EKS Anywhere docs' own example writes `- *.dkr.ecr.*.amazonaws.com` unquoted: a leading

@@ -1,7 +1,14 @@
 // The life of one eksa-ecr-credential-provider exec, shared by the bin (provider.ts) and the
 // single executable's start-up snapshot (provider-snapshot.ts). No top-level await: it is bundled
 // as CommonJS for the single executable.
-import { runProvider } from '../provider.ts';
+import { writeSync } from 'node:fs';
+import { pendingFileReads } from '../bounded-file.ts';
+import { parseProviderArgs, runProvider } from '../provider.ts';
+
+/** The whole run's deadline unless --timeout says otherwise: well under the kubelet's 60 s. */
+const DEFAULT_DEADLINE_MS = 45_000;
+/** The most stdin read: a kubelet request, service-account token included, is a few KB. */
+const MAX_STDIN_BYTES = 1024 * 1024;
 
 const HELP = `eksa-ecr-credential-provider: a kubelet image credential provider for Amazon ECR.
 
@@ -19,15 +26,67 @@ A profile whose credential_process is "aws_signing_helper credential-process ...
 natively with IAM Roles Anywhere (no helper binary, no shell).
 `;
 
-/** Reads the request, answers, and exits: the whole life of one exec. */
+/**
+ * Ends the process at the deadline, whatever it is doing: one line on stderr, nothing on stdout,
+ * exit 1. A read that cannot finish (a file on a hung network mount) holds a libuv worker, and
+ * Node's exit waits for its workers; then only SIGKILL ends the process (the kubelet sees a
+ * failure either way, and the line is already written).
+ */
+function armDeadline(ms: number): void {
+  setTimeout(() => {
+    writeSync(
+      2,
+      `eksa-ecr-credential-provider: no answer within ${ms} ms (the deadline covers reading the request, every file and every request to AWS); check the files the provider reads and the network path to ECR and IAM Roles Anywhere\n`,
+    );
+    if (pendingFileReads() > 0) process.kill(process.pid, 'SIGKILL');
+    process.exit(1);
+  }, ms).unref();
+}
+
+/** stdin, at most MAX_STDIN_BYTES of it: undefined when there is more. */
+async function readStdin(): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_STDIN_BYTES) {
+      process.stdin.destroy();
+      return undefined;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads the request, answers, and exits: the whole life of one exec, under one deadline. */
 export async function main(args: readonly string[]): Promise<void> {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(HELP);
     return;
   }
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const result = await runProvider({ stdin: Buffer.concat(chunks).toString('utf8'), args });
+  let deadline = DEFAULT_DEADLINE_MS;
+  try {
+    deadline = parseProviderArgs(args).timeoutMs ?? deadline;
+  } catch {
+    // runProvider reports the bad argument; the default deadline still holds meanwhile.
+  }
+  const started = performance.now();
+  armDeadline(deadline);
+  const stdin = await readStdin();
+  const result =
+    stdin === undefined
+      ? {
+          stdout: '',
+          stderr: `eksa-ecr-credential-provider: the request on stdin is over ${MAX_STDIN_BYTES} bytes; a kubelet request is a few KB\n`,
+          exitCode: 1,
+        }
+      : await runProvider({
+          stdin,
+          args,
+          // What is left of the deadline once the request is in, less a moment so that its own
+          // message ("no ECR token within …") comes before the hard stop.
+          timeoutMs: Math.max(1, Math.floor(deadline - (performance.now() - started) - 100)),
+        });
   // Exit once both are written: a request the deadline gave up on must not keep the process alive.
   process.stdout.write(result.stdout, () => {
     process.stderr.write(result.stderr, () => process.exit(result.exitCode));
