@@ -3,7 +3,7 @@
  * child process against the local kube-apiserver, moto and the IAM Roles Anywhere emulator.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -691,6 +691,17 @@ describe('provider test', () => {
     config = file(
       'provider-test.ini',
       `[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${SECRET}\nregion = us-west-2\n`,
+    );
+  });
+
+  it('warns about a credential file group or others can read, and still runs', async () => {
+    const open = join(mkdtempSync(join(testPki().dir, 'open-')), 'aws-creds');
+    writeFileSync(open, readFileSync(config, 'utf8'));
+    chmodSync(open, 0o644);
+    const run = await cli(['provider', 'test', '--image', image, '--config', open]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      `warning: ${open} is readable by group or others (mode 0644); credential files, keys and credfiles should be 0600: chmod 600 ${open}\n`,
     );
   });
 

@@ -87,6 +87,21 @@ describe('exit codes and messages', () => {
   });
 });
 
+describe('validateManifest: file modes', () => {
+  const secret =
+    'apiVersion: v1\nkind: Secret\nmetadata: {name: aws-secret, namespace: eksa-packages}\nstringData:\n  config: |\n    [default]\n    region = us-west-2\n';
+  it('warns when a file holding a credential Secret is readable by group or others', () => {
+    expect(validateManifest('s.yaml', secret, 0o100644).map(formatFinding)).toContain(
+      's.yaml:1:1: warning: this file holds a credential Secret and is readable by group or others (mode 0644); keep it 0600 (chmod 600 s.yaml)',
+    );
+  });
+  it('says nothing about a 0600 file', () => {
+    expect(
+      validateManifest('s.yaml', secret, 0o100600).filter((f) => f.message.includes('mode')),
+    ).toEqual([]);
+  });
+});
+
 describe('validateManifest: positions in the file', () => {
   const HEAD = `apiVersion: packages.eks.amazonaws.com/v1alpha1
 kind: Package
@@ -127,7 +142,11 @@ credential:
       ],
     ],
     ['a YAML syntax error', `${HEAD}  config: [\n`, ['m.yaml:10:1: error: ']],
-    ['a duplicate key', `${HEAD}kind: Package\n`, ['m.yaml:9:1: error: Map keys must be unique']],
+    [
+      'a duplicate key',
+      `${HEAD}kind: Package\n`,
+      ['m.yaml:9:1: error: duplicate key "kind": Kubernetes refuses a map with a key twice'],
+    ],
     [
       'no Package or Secret',
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',

@@ -5,7 +5,7 @@
  * line on stderr, the cause chain with `--verbose`; no secret in either.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { isCredprovError, isValidationError } from '@eksa-credprov/core';
+import { isCredprovError, isValidationError, safeText } from '@eksa-credprov/core';
 
 /** Where a command reads and writes: the process's streams, or a test's buffers. */
 export interface Io {
@@ -220,6 +220,24 @@ export function parseCommandArgs(
   return { values, args: parsed.positionals };
 }
 
+/** Environment variables whose values are secrets. */
+const SECRET_VARIABLE = /SECRET|TOKEN|PASSWORD|PASSPHRASE/i;
+
+/**
+ * `text` with the values of the secret variables of `env` (AWS_SECRET_ACCESS_KEY,
+ * AWS_SESSION_TOKEN, …) replaced: a last guard for what a cause chain or another program may
+ * repeat. Lines are kept; each is cut to 2,000 characters with control characters escaped.
+ */
+export function redact(text: string, env: Readonly<Record<string, string | undefined>>): string {
+  const secrets = Object.entries(env)
+    .filter(([name, value]) => SECRET_VARIABLE.test(name) && value !== undefined)
+    .map(([, value]) => value ?? '');
+  return text
+    .split('\n')
+    .map((line) => safeText(line, { max: 2000, secrets }))
+    .join('\n');
+}
+
 /** The message of an error, and its causes one per line (for `--verbose`). */
 export function describeError(e: unknown, verbose: boolean): string {
   const first = isValidationError(e)
@@ -307,7 +325,7 @@ export async function runCli(
       );
       return 2;
     }
-    io.stderr(describeError(e, verbose));
+    io.stderr(redact(describeError(e, verbose), io.env));
     return 1;
   }
 }

@@ -67,7 +67,52 @@ interface Common {
 }
 
 /** Settings whose values are secret, or may hold one. */
-const SECRET_SETTING = /secret|token|password|passphrase|pin|credential_process/i;
+const SECRET_SETTING = /secret|token|password|passphrase|pin/i;
+
+/** aws_signing_helper flags whose values are names, paths, ARNs or numbers, never secrets. */
+const PUBLIC_FLAGS = new Set([
+  '--certificate',
+  '--private-key',
+  '--intermediates',
+  '--profile-arn',
+  '--role-arn',
+  '--trust-anchor-arn',
+  '--endpoint',
+  '--region',
+  '--session-duration',
+  '--role-session-name',
+  '--cert-selector',
+]);
+
+/**
+ * The secret values of a credential_process command line: the value of every flag not known to
+ * be public, and any PKCS#11 PIN (`pin-value=…`), wherever it is.
+ */
+export function commandSecrets(command: string): string[] {
+  const words = command.split(/\s+/).filter((w) => w !== '');
+  const out: string[] = [];
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i] ?? '';
+    for (const m of word.matchAll(/pin-value=([^;&?'"]+)/g)) if (m[1] !== undefined) out.push(m[1]);
+    if (!word.startsWith('-')) continue;
+    const eq = word.indexOf('=');
+    const flag = eq < 0 ? word : word.slice(0, eq);
+    if (PUBLIC_FLAGS.has(flag)) continue;
+    const value = eq < 0 ? words[i + 1] : word.slice(eq + 1);
+    if (value !== undefined && value !== '' && !value.startsWith('-')) out.push(value);
+  }
+  return out;
+}
+
+/**
+ * The command line with every flag value of {@link commandSecrets} replaced: what may be printed
+ * of it (the AWS SDK's "Command failed: …" repeats it whole).
+ */
+export function printableCommand(command: string): string {
+  let out = command;
+  for (const secret of commandSecrets(command)) out = out.split(secret).join('<redacted>');
+  return out;
+}
 
 /** The values of `env` and `settings` that must never be printed. */
 function secretsOf(env: Env, settings: Readonly<Record<string, string>>): string[] {
@@ -77,9 +122,9 @@ function secretsOf(env: Env, settings: Readonly<Record<string, string>>): string
     if (v !== undefined && v !== '') out.push(v);
   }
   for (const [key, value] of Object.entries(settings)) {
-    if (!SECRET_SETTING.test(key) || value === '') continue;
-    out.push(value);
-    if (key === 'credential_process') out.push(...value.split(/\s+/).slice(1));
+    if (value === '') continue;
+    if (key === 'credential_process') out.push(...commandSecrets(value));
+    else if (SECRET_SETTING.test(key)) out.push(value);
   }
   return out;
 }

@@ -44,6 +44,7 @@ import {
 import {
   NO_CREDENTIALS_IN_PROFILE,
   NO_PROFILE,
+  printableCommand,
   resolveProviderConfig,
   type ProviderConfig,
 } from './provider-config.ts';
@@ -260,7 +261,11 @@ async function sdkCredentials(
         })(),
       );
     } catch (e) {
-      const detail = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
+      // The SDK's "Command failed: <command line>" repeats credential_process whole.
+      const command = config.shared.profiles[config.profile]?.['credential_process'];
+      let detail = e instanceof Error ? e.message : String(e);
+      if (command !== undefined) detail = detail.split(command).join(printableCommand(command));
+      detail = detail.replace(/\s+/g, ' ').trim();
       throw new CredprovError({
         code: ERROR_CODES.AWS_CREDENTIALS_ERROR,
         message: `cannot get AWS credentials from profile "${config.profile}" (${config.reason}): ${detail}`,

@@ -25,6 +25,7 @@ describe('@eksa-credprov/core export list', () => {
         "KUBELET_CLIENT_CERTIFICATE_PATH",
         "KUBELET_CONFIG_API_VERSIONS",
         "MAX_YAML_BYTES",
+        "MAX_YAML_ITEMS",
         "NODE_PACKAGE_DIR",
         "PACKAGE_GVK",
         "PACKAGE_NAMESPACE_PREFIX",

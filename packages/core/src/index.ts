@@ -119,4 +119,4 @@ export {
   type CredentialProviderResponseInit,
 } from './protocol.ts';
 export { createDockerConfigSecret, type DockerConfigSecretInit } from './docker-config-secret.ts';
-export { MAX_YAML_BYTES, parseYaml, toYaml } from './yaml.ts';
+export { MAX_YAML_BYTES, MAX_YAML_ITEMS, parseYaml, toYaml } from './yaml.ts';

@@ -45,6 +45,12 @@ export function toYaml(objects: unknown): string {
 
 /** The largest YAML text read: the Kubernetes API server's limit on one request body. */
 export const MAX_YAML_BYTES = 3 * 1024 * 1024;
+/**
+ * The most lines and list items (line breaks plus commas) read. The `yaml` package spends about
+ * 2 to 4 KB of memory on each node it builds: this keeps a text under about 200 MB and a second
+ * to read (docs/benchmarks.md, "Hostile input"), and is far beyond any manifest.
+ */
+export const MAX_YAML_ITEMS = 50_000;
 /** How many nodes aliases may add to a document, over its own (a "billion laughs" stops here). */
 const MAX_ALIAS_NODES = 100_000;
 /** The deepest nesting read (far past any manifest; keeps the walk off the stack limit). */
@@ -68,7 +74,8 @@ function scalarKey(k: unknown): string {
  * Parses YAML text with one or more documents (empty documents are skipped). Duplicate keys are
  * an error, as they are for the Kubernetes API server. Aliases are resolved by this SDK in one
  * pass (the `yaml` package's own resolution is quadratic in the number of aliases), and may add at
- * most 100,000 nodes to a document. Linear in the text; at most 3 MiB is read.
+ * most 100,000 nodes to a document. Linear in the text; at most 3 MiB and 50,000 lines and list
+ * items are read.
  *
  * @returns the documents as plain data.
  * @throws {@link ValidationError} naming the line and column of every problem (codes `syntax`,
@@ -84,6 +91,19 @@ export function parseYaml(text: string): unknown[] {
         path: '',
         code: ISSUE_CODES.TOO_LARGE,
         message: `is ${bytes} bytes; the limit is ${MAX_YAML_BYTES} (3 MiB, the Kubernetes API server's request limit)`,
+      },
+    ]);
+  let items = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || c === 0x2c) items++;
+  }
+  if (items > MAX_YAML_ITEMS)
+    throw new ValidationError('invalid YAML', [
+      {
+        path: '',
+        code: ISSUE_CODES.TOO_LARGE,
+        message: `has ${items} lines and list items; the limit is ${MAX_YAML_ITEMS}, far beyond any manifest`,
       },
     ]);
   const { LineCounter, parseAllDocuments, isAlias, isMap, isScalar, isSeq } = yamlLib();

@@ -75,8 +75,15 @@ describe('loadKubeConfig', () => {
     ],
     [
       'a file that does not parse',
-      () => loadKubeConfig({ kubeconfigPath: file('bad.yaml', 'clusters: [\n') }),
-      /cannot read kubeconfig/,
+      () =>
+        loadKubeConfig({
+          kubeconfigPath: file(
+            'bad.yaml',
+            'users:\n- name: u\n  user:\n    token: s3cr3t-token\n  oops: [\n',
+          ),
+        }),
+      // The line and the reason, never the file's text (kubectl prints no code frame either).
+      /^cannot read kubeconfig .*bad\.yaml: YAML syntax error at line 6, column 1: [^\n]*$/,
     ],
     [
       'a missing context',

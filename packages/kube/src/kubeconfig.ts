@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
+import { CredprovError, ERROR_CODES, safeText } from '@eksa-credprov/core';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 
 /**
@@ -59,15 +59,35 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): KubeConfig 
   return kc;
 }
 
+/**
+ * Why a kubeconfig could not be loaded, never quoting it: a YAML error from client-node's
+ * js-yaml carries a code frame with the lines around the mistake, which in a kubeconfig hold
+ * tokens and keys. kubectl prints the line and the reason only; so does this.
+ */
+function describeKubeconfigError(e: unknown): string {
+  const err = e as {
+    code?: unknown;
+    reason?: unknown;
+    mark?: { line?: unknown; column?: unknown };
+    message?: unknown;
+  };
+  if (typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code)) return err.code;
+  if (typeof err.reason === 'string' && typeof err.mark?.line === 'number') {
+    const column = typeof err.mark.column === 'number' ? `, column ${err.mark.column + 1}` : '';
+    return `YAML syntax error at line ${err.mark.line + 1}${column}: ${safeText(err.reason, { max: 120 })}`;
+  }
+  // client-node's own checks ("clusters[0].name is missing"): the first line, cut short.
+  const message = typeof err.message === 'string' ? err.message : String(e);
+  return safeText(message.split('\n')[0] ?? '', { max: 200 });
+}
+
 function loadInto(kc: KubeConfig, path: string | undefined): string {
   const load = (file: string): void => {
     try {
       kc.loadFromFile(file);
     } catch (e) {
-      throw configError(
-        `cannot read kubeconfig ${file}: ${e instanceof Error ? e.message : String(e)}`,
-        e,
-      );
+      // No cause: the error's own message quotes the file (`--verbose` would print it).
+      throw configError(`cannot read kubeconfig ${file}: ${describeKubeconfigError(e)}`);
     }
   };
   if (path !== undefined) {
@@ -93,8 +113,7 @@ function loadInto(kc: KubeConfig, path: string | undefined): string {
         one.loadFromFile(f);
       } catch (e) {
         throw configError(
-          `cannot read kubeconfig ${f} (from KUBECONFIG): ${e instanceof Error ? e.message : String(e)}`,
-          e,
+          `cannot read kubeconfig ${f} (from KUBECONFIG): ${describeKubeconfigError(e)}`,
         );
       }
       const add = <T extends { name: string }>(into: T[], from: readonly T[]): void => {

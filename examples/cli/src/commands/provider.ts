@@ -6,7 +6,7 @@
  * Go ecr-credential-provider, to compare.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
@@ -14,11 +14,20 @@ import {
   createKubeletCredentialProviderConfig,
   toYaml,
   matchImage,
+  parseAwsSharedConfig,
   parseCredentialProviderResponse,
+  parseRolesAnywhereProfile,
   isValidationError,
   type CredentialProviderApiVersion,
 } from '@eksa-credprov/core';
-import { CommandError, UsageError, type Command, type CommandContext, str } from '../cli.ts';
+import {
+  CommandError,
+  redact,
+  UsageError,
+  type Command,
+  type CommandContext,
+  str,
+} from '../cli.ts';
 
 /** The provider to run: `--provider`, else ours (single executable, else bundle). */
 function providerCommand(ctx: CommandContext): string[] {
@@ -67,6 +76,44 @@ function exec(
     });
     child.stdin.end(stdin);
   });
+}
+
+/** `path`'s mode when group or others may read it (a credential file should be 0600). */
+function tooOpen(path: string): string | undefined {
+  try {
+    const info = statSync(path);
+    if (!info.isFile() || (info.mode & 0o077) === 0) return undefined;
+    return `${path} is readable by group or others (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')}); credential files, keys and credfiles should be 0600: chmod 600 ${path}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The AWS config and credentials files, and the certificate and key a Roles Anywhere profile
+ * names, that group or others may read. The provider itself stays quiet about this (the kubelet
+ * ignores its stderr on success); `provider test` is where a person sees it.
+ */
+function permissiveFiles(
+  configFile: string | undefined,
+  credentialsFile: string | undefined,
+  profile: string,
+): string[] {
+  const files = [configFile, credentialsFile].filter((f): f is string => f !== undefined);
+  if (configFile !== undefined) {
+    try {
+      const settings = parseAwsSharedConfig({ config: readFileSync(configFile, 'utf8') }).profiles[
+        profile
+      ];
+      if (settings?.['credential_process'] !== undefined) {
+        const credfile = parseRolesAnywhereProfile(settings, { profile });
+        files.push(credfile.certificatePath, credfile.privateKeyPath);
+      }
+    } catch {
+      // Not a Roles Anywhere profile, or unreadable: the provider says why when it runs.
+    }
+  }
+  return [...new Set(files)].map(tooOpen).filter((w): w is string => w !== undefined);
 }
 
 const test: Command = {
@@ -145,6 +192,12 @@ const test: Command = {
         `--config ${config}: no such file (the provider would ignore it, as the AWS SDKs do, and look for credentials elsewhere)`,
       );
     const profile = str(ctx, 'profile');
+    for (const warning of permissiveFiles(
+      config ?? ctx.io.env['AWS_CONFIG_FILE'],
+      ctx.io.env['AWS_SHARED_CREDENTIALS_FILE'],
+      profile ?? ctx.io.env['AWS_PROFILE'] ?? 'default',
+    ))
+      ctx.io.stderr(`warning: ${warning}\n`);
     const env: NodeJS.ProcessEnv = {
       ...ctx.io.env,
       ...(config === undefined ? {} : { AWS_CONFIG_FILE: config }),
@@ -185,7 +238,8 @@ const test: Command = {
     );
     for (const a of auth)
       say(`auth          ${a.key}: username ${a.username}, password ${a.password}`);
-    if (out.stderr.trim() !== '') say(`stderr        ${out.stderr.trim().split('\n').join(' | ')}`);
+    if (out.stderr.trim() !== '')
+      say(redact(`stderr        ${out.stderr.trim().split('\n').join(' | ')}`, ctx.io.env));
   },
 };
 

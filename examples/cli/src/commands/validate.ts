@@ -4,10 +4,12 @@
  * problem inside a Package's `spec.config` (a YAML document in a string) is placed at its line in
  * the file, so the docs' own unquoted `*.dkr.ecr.*.amazonaws.com` is pointed at exactly.
  */
+import { statSync } from 'node:fs';
 import {
   CREDENTIAL_PROVIDER_PACKAGE_NAME,
   PACKAGE_GVK,
   parseAwsCredentialsSecret,
+  parseYaml,
   validateCredentialProviderPackage,
   isValidationError,
   type ValidationIssue,
@@ -70,7 +72,9 @@ function insideConfig(
   const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
   if (!block) return { line: start.line, column: start.col, message: m[3] ?? message };
   const firstContent = start.line + 1;
-  const sourceLine = text.split('\n')[firstContent - 1] ?? '';
+  const lineStart = lines.lineStarts[firstContent - 1] ?? text.length;
+  const lineEnd = text.indexOf('\n', lineStart);
+  const sourceLine = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
   const indent = sourceLine.length - sourceLine.trimStart().length;
   return {
     line: firstContent + inner.line - 1,
@@ -79,14 +83,23 @@ function insideConfig(
   };
 }
 
+/** The embedded config documents already parsed, by their node (each is parsed once). */
+const innerDocuments = new WeakMap<Node, { doc: Document; lines: LineCounter }>();
+
 /** The line and column, inside the embedded config document, of the value at `subPath`. */
 function positionInConfig(
   config: Node,
   subPath: string,
 ): { line: number; column: number } | undefined {
   if (!isScalar(config) || typeof config.value !== 'string') return undefined;
-  const lines = new LineCounter();
-  const inner = parseDocument(config.value, { lineCounter: lines });
+  let parsed = innerDocuments.get(config);
+  if (parsed === undefined) {
+    const lines = new LineCounter();
+    // Core has already checked this document; here it only places findings (no key checks).
+    parsed = { doc: parseDocument(config.value, { lineCounter: lines, uniqueKeys: false }), lines };
+    innerDocuments.set(config, parsed);
+  }
+  const { doc: inner, lines } = parsed;
   const parts = pathParts(subPath);
   for (let n = parts.length; n > 0; n--) {
     const node = inner.getIn(parts.slice(0, n), true) as Node | undefined;
@@ -98,25 +111,51 @@ function positionInConfig(
   return undefined;
 }
 
-/** Checks one manifest's text; never throws for content problems. */
-export function validateManifest(file: string, text: string): Finding[] {
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true });
+/** The most findings listed for one file; the rest are counted. */
+const MAX_FINDINGS = 100;
+
+/**
+ * Checks one manifest's text; never throws for content problems. `mode`, the file's permission
+ * bits, adds a warning when the file holds a credential Secret that group or others can read.
+ */
+export function validateManifest(file: string, text: string, mode?: number): Finding[] {
   const findings: Finding[] = [];
+  // Core reads the text first: linear, capped, and its messages never quote the file (which may
+  // be a Secret). Only a text it accepts is parsed again here, to place findings.
+  let objects: unknown[];
+  try {
+    objects = parseYaml(text);
+  } catch (e) {
+    if (!isValidationError(e)) throw e;
+    for (const issue of e.issues)
+      findings.push({
+        file,
+        line: issue.line ?? 1,
+        column: issue.column ?? 1,
+        severity: 'error',
+        message: `${issue.path === '' ? '' : `${issue.path}: `}${issue.message.replace(/^line \d+, column \d+: /, '')}`,
+      });
+    return findings;
+  }
+  const lines = new LineCounter();
+  const all = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
+  // The documents core returned a value for (it skips empty ones), in the same order.
+  const docs = (Array.isArray(all) ? all : [all]).filter(
+    (d) => d.contents !== null && !(isScalar(d.contents) && d.contents.value === null),
+  );
+  let extra = 0;
   const at = (offset: number, severity: Finding['severity'], message: string): void => {
+    if (findings.length >= MAX_FINDINGS) {
+      extra++;
+      return;
+    }
     const pos = lines.linePos(offset);
     findings.push({ file, line: pos.line, column: pos.col, severity, message });
   };
-  if (!Array.isArray(docs)) {
-    at(0, 'error', 'is not YAML');
-    return findings;
-  }
   let checked = 0;
-  for (const doc of docs) {
-    for (const e of doc.errors) at(e.pos[0], 'error', e.message.split('\n')[0] ?? e.message);
-    if (doc.errors.length > 0 || doc.contents === null) continue;
-    const object = doc.toJS() as Record<string, unknown> | null;
-    if (object === null || typeof object !== 'object') continue;
+  for (const [i, doc] of docs.entries()) {
+    const object = objects[i] as Record<string, unknown> | null | undefined;
+    if (object === null || object === undefined || typeof object !== 'object') continue;
     const place = (issue: ValidationIssue, severity: Finding['severity']): void => {
       const node = nodeAt(doc, issue.path);
       const offset = node?.range?.[0] ?? 0;
@@ -135,7 +174,8 @@ export function validateManifest(file: string, text: string): Finding[] {
                 `line ${sub.line}, column ${sub.column}: ${issue.message}`,
               )
             : undefined;
-      if (inner !== undefined)
+      if (inner !== undefined && findings.length >= MAX_FINDINGS) extra++;
+      else if (inner !== undefined)
         findings.push({
           file,
           line: inner.line,
@@ -145,6 +185,10 @@ export function validateManifest(file: string, text: string): Finding[] {
         });
       else at(offset, severity, `${label}${issue.message}`);
     };
+    if (findings.length >= MAX_FINDINGS) {
+      extra++;
+      continue;
+    }
     const spec = object['spec'] as { packageName?: unknown } | undefined;
     if (
       object['apiVersion'] === PACKAGE_GVK.apiVersion &&
@@ -165,6 +209,12 @@ export function validateManifest(file: string, text: string): Finding[] {
       );
       if (!looksAws) continue;
       checked++;
+      if (mode !== undefined && (mode & 0o077) !== 0)
+        at(
+          nodeAt(doc, '')?.range?.[0] ?? 0,
+          'warning',
+          `this file holds a credential Secret and is readable by group or others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); keep it 0600 (chmod 600 ${file})`,
+        );
       try {
         const parsed = parseAwsCredentialsSecret(object);
         for (const w of (parsed as { warnings?: readonly ValidationIssue[] }).warnings ?? [])
@@ -177,6 +227,14 @@ export function validateManifest(file: string, text: string): Finding[] {
   }
   if (checked === 0 && findings.length === 0)
     at(0, 'warning', 'no credential-provider Package or AWS credential Secret in this file');
+  if (extra > 0)
+    findings.push({
+      file,
+      line: 1,
+      column: 1,
+      severity: 'error',
+      message: `and ${extra} more findings`,
+    });
   return findings;
 }
 
@@ -207,6 +265,7 @@ const validate: Command = {
       const findings = validateManifest(
         file === '-' ? '<stdin>' : file,
         await readManifest(ctx, file),
+        file === '-' ? undefined : statSync(file).mode,
       );
       for (const f of findings) {
         ctx.io.stdout(`${formatFinding(f)}\n`);
