@@ -5,7 +5,15 @@
  * Package on the management cluster. Every document comes from eksa-credprov's builders, so the
  * checks (quoted match patterns, ARN regions, a CA that is a CA) happen at `pulumi preview`.
  */
-import { createEcrReadPolicy, createRolesAnywhereTrustPolicy } from '@eksa-credprov/aws';
+import {
+  CURATED_PACKAGES_ACCOUNT_ID,
+  ECR_READ_POLICY_NAME,
+  OWNER_TAG,
+  createEcrReadPolicy,
+  createRolesAnywhereTrustPolicy,
+  defaultRolesAnywhereName,
+  rolesAnywhereRoleDescription,
+} from '@eksa-credprov/aws';
 import { createCredentialProviderPackage, createRolesAnywhereSecret } from '@eksa-credprov/core';
 import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
@@ -40,12 +48,12 @@ export class CredentialProvider extends pulumi.ComponentResource {
   constructor(name: string, args: CredentialProviderArgs, opts?: pulumi.ComponentResourceOptions) {
     super('eksa-credprov:index:CredentialProvider', name, {}, opts);
     const parent = { parent: this };
-    const tags = { 'eksa-credprov:cluster': args.clusterName };
+    const tags = { [OWNER_TAG]: args.clusterName };
 
     const anchor = new aws.rolesanywhere.TrustAnchor(
       `${name}-anchor`,
       {
-        name: `eksa-${args.clusterName}`,
+        name: defaultRolesAnywhereName(args.clusterName),
         enabled: true,
         source: {
           sourceType: 'CERTIFICATE_BUNDLE',
@@ -59,6 +67,7 @@ export class CredentialProvider extends pulumi.ComponentResource {
       `${name}-role`,
       {
         name: args.roleName ?? `eksa-${args.clusterName}-ecr-pull`,
+        description: rolesAnywhereRoleDescription(args.clusterName),
         assumeRolePolicy: anchor.arn.apply((trustAnchorArn) =>
           JSON.stringify(
             createRolesAnywhereTrustPolicy({ trustAnchorArn, subject: { O: 'system:nodes' } }),
@@ -71,16 +80,24 @@ export class CredentialProvider extends pulumi.ComponentResource {
     new aws.iam.RolePolicy(
       `${name}-ecr-read`,
       {
+        name: ECR_READ_POLICY_NAME,
         role: role.id,
         policy: JSON.stringify(
-          createEcrReadPolicy({ registryAccountIds: args.registryAccountIds ?? ['783794618700'] }),
+          createEcrReadPolicy({
+            registryAccountIds: args.registryAccountIds ?? [CURATED_PACKAGES_ACCOUNT_ID],
+          }),
         ),
       },
       parent,
     );
     const profile = new aws.rolesanywhere.Profile(
       `${name}-profile`,
-      { name: `eksa-${args.clusterName}`, enabled: true, roleArns: [role.arn], tags },
+      {
+        name: defaultRolesAnywhereName(args.clusterName),
+        enabled: true,
+        roleArns: [role.arn],
+        tags,
+      },
       parent,
     );
 

@@ -5,15 +5,21 @@ describe('@eksa-credprov/aws export list', () => {
   it('@eksa-credprov/aws', async () => {
     expect(Object.keys(await import('./index.ts')).sort()).toMatchInlineSnapshot(`
       [
+        "CURATED_PACKAGES_ACCOUNT_ID",
+        "DEFAULT_SESSION_DURATION_SECONDS",
         "ECR_READ_ACTIONS",
+        "ECR_READ_POLICY_NAME",
         "OWNER_TAG",
+        "checkClusterCaCertificate",
         "createEcrReadPolicy",
         "createRolesAnywhereTrustPolicy",
         "createSessionRequest",
+        "defaultRolesAnywhereName",
         "ensureRolesAnywhereSetup",
         "fromRolesAnywhere",
         "getEcrAuthorizationToken",
         "parseEcrHost",
+        "rolesAnywhereRoleDescription",
         "teardownRolesAnywhereSetup",
       ]
     `);

@@ -28,8 +28,14 @@ export {
   type SignedRequest,
 } from './session-request.ts';
 export {
+  CURATED_PACKAGES_ACCOUNT_ID,
+  DEFAULT_SESSION_DURATION_SECONDS,
+  ECR_READ_POLICY_NAME,
   OWNER_TAG,
+  checkClusterCaCertificate,
+  defaultRolesAnywhereName,
   ensureRolesAnywhereSetup,
+  rolesAnywhereRoleDescription,
   teardownRolesAnywhereSetup,
   type RolesAnywhereSetup,
   type RolesAnywhereSetupInit,

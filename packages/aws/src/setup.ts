@@ -37,7 +37,47 @@ import {
 
 /** Tag that marks what the set-up created, so a re-run finds it and teardown removes only it. @public */
 export const OWNER_TAG = 'eksa-credprov:cluster';
-const POLICY_NAME = 'eksa-credprov-ecr-read';
+/**
+ * The name of the role's inline ECR read policy, in every form of the set-up (this SDK's, the
+ * Pulumi component's, the AWS CDK construct's).
+ *
+ * @public
+ */
+export const ECR_READ_POLICY_NAME = 'eksa-credprov-ecr-read';
+const POLICY_NAME = ECR_READ_POLICY_NAME;
+
+/**
+ * The account of the EKS Anywhere curated packages' ECR registries: what the role may read by
+ * default.
+ *
+ * @public
+ */
+export const CURATED_PACKAGES_ACCOUNT_ID = '783794618700';
+
+/**
+ * The default name of a cluster's trust anchor and profile: `eksa-<clusterName>`.
+ *
+ * @public
+ */
+export function defaultRolesAnywhereName(clusterName: string): string {
+  return `eksa-${clusterName}`;
+}
+
+/**
+ * The description the set-up gives the role it creates.
+ *
+ * @public
+ */
+export function rolesAnywhereRoleDescription(clusterName: string): string {
+  return `EKS Anywhere credential provider for ${clusterName}`;
+}
+
+/**
+ * The default role session lifetime of the profile, in seconds (IAM Roles Anywhere's own).
+ *
+ * @public
+ */
+export const DEFAULT_SESSION_DURATION_SECONDS = 3600;
 
 /**
  * Input for {@link ensureRolesAnywhereSetup}.
@@ -91,7 +131,13 @@ export interface RolesAnywhereSetup {
   };
 }
 
-function checkCa(pem: string): ValidationIssue[] {
+/**
+ * The problems with a cluster CA given as a trust anchor, at path `caCertificatePem`: not PEM,
+ * more than one certificate, not a CA (a leaf), unparseable. Empty when it is one CA certificate.
+ *
+ * @public
+ */
+export function checkClusterCaCertificate(pem: string): ValidationIssue[] {
   const blocks = pemBlocks(pem).filter((b) => b.label === 'CERTIFICATE');
   const at = (message: string): ValidationIssue[] => [
     { path: 'caCertificatePem', code: ISSUE_CODES.INVALID_VALUE, message },
@@ -224,9 +270,9 @@ function explainCredentials(e: unknown): unknown {
 }
 
 async function ensure(init: RolesAnywhereSetupInit): Promise<RolesAnywhereSetup> {
-  const anchorName = init.trustAnchorName ?? `eksa-${init.clusterName}`;
-  const profileName = init.profileName ?? `eksa-${init.clusterName}`;
-  const issues = checkCa(init.caCertificatePem);
+  const anchorName = init.trustAnchorName ?? defaultRolesAnywhereName(init.clusterName);
+  const profileName = init.profileName ?? defaultRolesAnywhereName(init.clusterName);
+  const issues = checkClusterCaCertificate(init.caCertificatePem);
   for (const [path, name] of [
     ['trustAnchorName', anchorName],
     ['profileName', profileName],
@@ -319,7 +365,7 @@ async function ensure(init: RolesAnywhereSetupInit): Promise<RolesAnywhereSetup>
               Key,
               Value,
             })),
-            Description: `EKS Anywhere credential provider for ${owner}`,
+            Description: rolesAnywhereRoleDescription(owner),
           }),
         )
       ).Role;
@@ -346,7 +392,8 @@ async function ensure(init: RolesAnywhereSetupInit): Promise<RolesAnywhereSetup>
         code: ERROR_CODES.AWS_API_ERROR,
         message: `IAM returned no ARN for role ${init.roleName}`,
       });
-    const policy = init.policy ?? createEcrReadPolicy({ registryAccountIds: ['783794618700'] });
+    const policy =
+      init.policy ?? createEcrReadPolicy({ registryAccountIds: [CURATED_PACKAGES_ACCOUNT_ID] });
     let policyAction: SetupAction = 'created';
     try {
       const existing = await iam.send(
@@ -371,7 +418,7 @@ async function ensure(init: RolesAnywhereSetupInit): Promise<RolesAnywhereSetup>
       );
 
     // 3. Profile.
-    const duration = init.sessionDurationSeconds ?? 3600;
+    const duration = init.sessionDurationSeconds ?? DEFAULT_SESSION_DURATION_SECONDS;
     const { profiles } = await ra.call<{ profiles: ProfileDetail[] }>('ListProfiles', {
       method: 'GET',
       path: '/profiles',
@@ -463,7 +510,7 @@ export async function teardownRolesAnywhereSetup(
       path: '/profiles',
     });
     const profile = await findOurs(ra, profiles, {
-      name: init.profileName ?? `eksa-${owner}`,
+      name: init.profileName ?? defaultRolesAnywhereName(owner),
       arnOf: (p) => p.profileArn,
       owner,
       kind: 'Profile',
@@ -492,7 +539,7 @@ export async function teardownRolesAnywhereSetup(
       { method: 'GET', path: '/trustanchors' },
     );
     const anchor = await findOurs(ra, trustAnchors, {
-      name: init.trustAnchorName ?? `eksa-${owner}`,
+      name: init.trustAnchorName ?? defaultRolesAnywhereName(owner),
       arnOf: (a) => a.trustAnchorArn,
       owner,
       kind: 'Trust anchor',
