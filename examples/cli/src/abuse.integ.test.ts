@@ -255,6 +255,19 @@ describe('the CLI never prints a planted secret', () => {
       /127\.0\.0\.1:1/,
     ],
     [
+      'get packages with a client key that is not a key (--verbose)',
+      () => [
+        'get',
+        'packages',
+        '--cluster',
+        'c',
+        '--verbose',
+        '--kubeconfig',
+        file('kc-key.yaml', kubeconfig('')),
+      ],
+      /the kubeconfig's client certificate, client key or certificate-authority data cannot be used \(unsupported\)/,
+    ],
+    [
       'secret create --dry-run from the environment',
       () => ['secret', 'create', '--form', 'config', '--region', 'us-west-2', '--dry-run'],
       /kind: Secret/,

@@ -27,6 +27,8 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 export const NO_PROFILE = 'no profile is configured';
 export const NO_CREDENTIALS_IN_PROFILE = 'the profile holds no credentials';
+/** The reason given when AWS_WEB_IDENTITY_TOKEN_FILE is set (the Go SDK's next source after keys). */
+export const WEB_IDENTITY_FROM_ENV = 'AWS_WEB_IDENTITY_TOKEN_FILE is set';
 
 /** How the provider gets its credentials and talks to ECR. */
 export type ProviderConfig =
@@ -271,6 +273,9 @@ export async function resolveProviderConfig(
       credentials: fromEnvironment,
       tried: [],
     };
+  // As the Go SDK (resolveCredentialChain): web identity from the environment before the profile.
+  if (fromEnv(env, 'AWS_WEB_IDENTITY_TOKEN_FILE') !== undefined)
+    return { ...common, kind: 'sdk', reason: WEB_IDENTITY_FROM_ENV, tried: [] };
   if (found === undefined)
     return {
       ...common,

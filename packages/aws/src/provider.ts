@@ -44,6 +44,7 @@ import {
 import {
   NO_CREDENTIALS_IN_PROFILE,
   NO_PROFILE,
+  WEB_IDENTITY_FROM_ENV,
   printableCommand,
   resolveProviderConfig,
   type ProviderConfig,
@@ -244,6 +245,34 @@ async function sdkCredentials(
         throw new CredprovError({
           code: ERROR_CODES.AWS_CREDENTIALS_ERROR,
           message: `no AWS credentials found; tried, in order: ${tried.map((t, i) => `${i + 1}. ${t}`).join('; ')}`,
+          cause: e,
+        });
+      }
+    };
+  }
+  if (config.reason === WEB_IDENTITY_FROM_ENV) {
+    const { fromTokenFile } = await import('@aws-sdk/credential-provider-web-identity');
+    const roleArn = http.env['AWS_ROLE_ARN'];
+    const sessionName = http.env['AWS_ROLE_SESSION_NAME'];
+    const fromFile = fromTokenFile({
+      webIdentityTokenFile: http.env['AWS_WEB_IDENTITY_TOKEN_FILE'] ?? '',
+      ...(roleArn === undefined || roleArn === '' ? {} : { roleArn }),
+      ...(sessionName === undefined || sessionName === '' ? {} : { roleSessionName: sessionName }),
+      clientConfig,
+    });
+    return async () => {
+      if (roleArn === undefined || roleArn === '')
+        throw new CredprovError({
+          code: ERROR_CODES.AWS_CREDENTIALS_ERROR,
+          message:
+            'AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not: set the role to assume with the token, or unset AWS_WEB_IDENTITY_TOKEN_FILE',
+        });
+      try {
+        return await fromFile();
+      } catch (e) {
+        throw new CredprovError({
+          code: ERROR_CODES.AWS_CREDENTIALS_ERROR,
+          message: `cannot assume ${roleArn} with the web identity token in AWS_WEB_IDENTITY_TOKEN_FILE: ${(e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim()}`,
           cause: e,
         });
       }

@@ -252,6 +252,10 @@ beforeAll(async () => {
   write('bom', `\uFEFF${keysIni('[default]')}`);
   write('empty', '');
   write(
+    'web-identity-token',
+    'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6eDp5In0.c2ln',
+  );
+  write(
     'not-a-certificate.pem',
     '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n',
   );
@@ -350,6 +354,23 @@ const SCENARIOS: readonly Scenario[] = [
   {
     name: 'half a key in the environment and nothing else',
     env: () => ({ AWS_ACCESS_KEY_ID: KEY }),
+    outcome: 'refusal',
+  },
+  {
+    name: 'web identity from the environment, before the profile (moto STS)',
+    env: () => ({
+      AWS_CONFIG_FILE: f('default'),
+      AWS_WEB_IDENTITY_TOKEN_FILE: f('web-identity-token'),
+      AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/sbs-web',
+    }),
+    outcome: 'answer',
+  },
+  {
+    name: 'AWS_WEB_IDENTITY_TOKEN_FILE without AWS_ROLE_ARN',
+    env: () => ({
+      AWS_CONFIG_FILE: f('default'),
+      AWS_WEB_IDENTITY_TOKEN_FILE: f('web-identity-token'),
+    }),
     outcome: 'refusal',
   },
   // Profiles in either file and every section-name form.

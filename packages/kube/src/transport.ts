@@ -9,6 +9,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { createSecureContext } from 'node:tls';
 import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, hintFor, type KubeStatusInfo } from './errors.ts';
@@ -100,6 +101,19 @@ async function createTransport(kc: KubeConfig): Promise<Transport> {
     ...(tls.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: tls.rejectUnauthorized }),
     ...(tls.servername === undefined ? {} : { servername: tls.servername }),
   };
+  if (secure) {
+    // The certificate, key and CA are read here, once, so that a bad one is said as such (Node's
+    // own error is OpenSSL's, such as "error:1E08010C:DECODER routines::unsupported").
+    try {
+      createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key });
+    } catch (e) {
+      const reason = (e as { reason?: unknown }).reason;
+      throw new CredprovError({
+        code: ERROR_CODES.KUBECONFIG_INVALID,
+        message: `the kubeconfig's ${tls.key === undefined ? 'certificate-authority data' : 'client certificate, client key or certificate-authority data'} cannot be used (${typeof reason === 'string' ? reason : ((e as { code?: string }).code ?? 'unreadable')}): each must be PEM (base64-encoded in the *-data fields), and the key must match the certificate`,
+      });
+    }
+  }
   const agent = secure
     ? new https.Agent(agentOptions)
     : new http.Agent({ keepAlive: true, maxSockets: 32 });
