@@ -135,7 +135,7 @@ export class CredentialProviderRolesAnywhere extends Construct {
       description: rolesAnywhereRoleDescription(cluster),
       assumeRolePolicyDocument: this.trustPolicy,
       policies: [{ policyName: ECR_READ_POLICY_NAME, policyDocument: this.ecrReadPolicy }],
-      tags: tags.map(({ key, value }) => ({ key, value })),
+      tags,
     });
 
     this.profile = new rolesanywhere.CfnProfile(this, 'Profile', {

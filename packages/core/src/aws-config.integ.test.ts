@@ -3,6 +3,7 @@
  * (config.LoadSharedConfigProfile, the code the Go ecr-credential-provider runs), and the image
  * host against the Go provider's parseHostFromImageReference, through testenv/goref.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AWS_CONFIG_CASES } from './aws-config.fixture.ts';
 import { formatAwsConfigFile, parseAwsSharedConfig } from './aws-config.ts';
@@ -38,9 +39,12 @@ function asGoReports(
     return undefined;
   const settings = shared.profiles[profile] ?? {};
   const out = Object.fromEntries(Object.entries(settings).filter(([k]) => GO_KEYS.has(k)));
-  // The Go SDK keeps a session token only beside a whole access key.
-  if (!settings['aws_access_key_id'] || !settings['aws_secret_access_key'])
+  // The Go SDK reports credentials only as a whole access key (both parts not empty).
+  if (!settings['aws_access_key_id'] || !settings['aws_secret_access_key']) {
+    delete out['aws_access_key_id'];
+    delete out['aws_secret_access_key'];
     delete out['aws_session_token'];
+  }
   const services = settings['services'];
   if (services !== undefined)
     for (const [k, v] of Object.entries(shared.services[services] ?? {})) out[`services.${k}`] = v;
@@ -152,3 +156,130 @@ describe('imageRegistryHost is the Go provider’s parseHostFromImageReference',
     expect(ours).toEqual(go?.error === undefined ? { host: go?.string ?? '' } : { error: true });
   });
 });
+
+/** Files from a grammar of what operators write, each read by ours and by the Go SDK. */
+const profileName = fc.constantFrom('default', 'west', 'team.prod', 'a-b', 'x@y', 'DEFAULT');
+const header = fc.oneof(
+  profileName.map((p) => (p === 'default' ? '[default]' : `[profile ${p}]`)),
+  profileName.map((p) => `[ profile  ${p} ]`),
+  profileName.map((p) => `[profile\t${p}]`),
+  profileName.map((p) => `[${p}]`),
+  fc.constantFrom(
+    '[profile default]',
+    '[sso-session corp]',
+    '[services local]',
+    '[profile]',
+    '[ default ] # c',
+  ),
+);
+// Keys the Go SDK reports without validating chains (role_arn and source_profile make it check
+// the assume-role chain, which is not reading; the fixed table covers them).
+const goKey = fc.constantFrom(
+  'region',
+  'aws_access_key_id',
+  'aws_secret_access_key',
+  'aws_session_token',
+  'credential_process',
+  'ca_bundle',
+  'endpoint_url',
+  'REGION',
+  'Endpoint_Url',
+);
+const rawValue = fc.oneof(
+  fc.constantFrom(
+    'us-west-2',
+    'AKIAIOSFODNN7EXAMPLE',
+    'abc==',
+    'a=b',
+    'pkcs11:token=a;object=b',
+    'x#y',
+    'arn:aws:iam::123456789012:role/r',
+  ),
+  fc.constantFrom(
+    '"quoted"',
+    "'single'",
+    '"half',
+    'x # comment',
+    'x ; comment',
+    'x\t# tab',
+    '',
+    '  padded  ',
+  ),
+  fc.stringMatching(/^[a-z0-9=:/#; .-]{1,12}$/),
+);
+const line = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(goKey, fc.constantFrom(' = ', '=', ' =', ': ', ' : '), rawValue)
+      .map(([k, s, v]) => `${k}${s}${v}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom('  ', '\t'), goKey, rawValue)
+      .map(([i, k, v]) => `${i}${k} = ${v}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '# comment',
+      '; comment',
+      '   # indented',
+      '',
+      '   ',
+      '  continued',
+      's3 =',
+      '  addressing_style = path',
+    ),
+  },
+);
+const section = fc
+  .tuple(header, fc.array(line, { maxLength: 6 }))
+  .map(([h, ls]) => [h, ...ls].join('\n'));
+const file = fc
+  .tuple(fc.array(section, { minLength: 0, maxLength: 4 }), fc.boolean())
+  .map(([sections, crlf]) => {
+    const text = `${sections.join('\n')}\n`;
+    return crlf ? text.replace(/\n/g, '\r\n') : text;
+  })
+  // A lone quote as a value makes the Go SDK panic (it slices s[1:0]); that is not a reading to compare.
+  .filter((text) => !/[=:][ \t]*["'][ \t]*(\r?\n|$)/.test(text));
+
+describe('the Go SDK and parseAwsSharedConfig on 3,000 generated pairs of files', () => {
+  it('read every profile the same', async () => {
+    const cases = fc
+      .sample(
+        fc.record({
+          config: fc.option(file, { nil: undefined }),
+          credentials: fc.option(file, { nil: undefined }),
+          profile: profileName,
+        }),
+        { numRuns: 3_000, seed: 1010 },
+      )
+      .map((c) => ({
+        profile: c.profile,
+        ...(c.config === undefined ? {} : { config: c.config }),
+        ...(c.credentials === undefined ? {} : { credentials: c.credentials }),
+      }));
+    const answers = await askGo(cases.map((c) => ask(c, c.profile)));
+    const mismatches = cases
+      .map((c, i) => {
+        const go = answers[i];
+        const goReads = go?.error === undefined ? (go?.settings ?? {}) : undefined;
+        const ours = asGoReports(c, c.profile);
+        return JSON.stringify(goReads) === JSON.stringify(ours && sortKeys(ours)) ||
+          JSON.stringify(goReads && sortKeys(goReads)) === JSON.stringify(ours && sortKeys(ours))
+          ? undefined
+          : { case: c, go: goReads ?? go?.error, ours };
+      })
+      .filter((m) => m !== undefined);
+    if (mismatches.length > 0)
+      console.log(JSON.stringify(mismatches.slice(0, 4), null, 1), mismatches.length);
+    expect(mismatches.slice(0, 3)).toEqual([]);
+  });
+});
+
+function sortKeys(o: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+}

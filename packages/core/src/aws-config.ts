@@ -253,36 +253,31 @@ export function parseAwsSharedConfig(files: {
 }): AwsSharedConfig {
   const ignored: AwsConfigIgnoredSection[] = [];
   const profiles = new Map<string, Record<string, string>>();
-  const refused = new Map<string, string>();
-  const checkPair = (
-    file: string,
-    name: string,
-    values: Readonly<Record<string, string>>,
-  ): void => {
-    const id = values['aws_access_key_id'] !== undefined;
-    if (id !== (values['aws_secret_access_key'] !== undefined))
-      refused.set(
-        name,
-        `its section in the ${file} file has ${id ? 'aws_access_key_id without aws_secret_access_key' : 'aws_secret_access_key without aws_access_key_id'} (partial credentials)`,
-      );
-  };
+  // The section each profile's checks apply to: as the Go SDK's, the credentials file's when it
+  // has the profile (merging copies its errors over the config file's), else the config file's.
+  const checked = new Map<string, { file: string; values: ReadonlyMap<string, RawValue> }>();
   const ssoSessions = new Map<string, Record<string, string>>();
   const services = new Map<string, Record<string, string>>();
   const config = parseAwsIniSections(files.config ?? '');
-  // `[profile default]` wins over `[default]` whatever their order (the Go SDK walks sorted names).
   for (const [name, values] of config) {
     if (name.startsWith(PROFILE_PREFIX)) {
-      profiles.set(name.slice(PROFILE_PREFIX.length), flatten(values));
-    } else if (name === 'default') {
-      if (config.has('profile default'))
-        ignored.push({ file: 'config', section: name, reason: '[profile default] replaces it' });
-      else profiles.set(name, flatten(values));
+      // `[profile NAME]` replaces a `[NAME]` kept beside it (only `[default]` is kept), whatever
+      // their order: the Go SDK renames it over the other.
+      const profile = name.slice(PROFILE_PREFIX.length);
+      profiles.set(profile, flatten(values));
+      checked.set(profile, { file: 'config', values });
     } else if (name.startsWith(SSO_PREFIX)) {
       ssoSessions.set(name.slice(SSO_PREFIX.length), flatten(values));
     } else if (name.startsWith(SERVICES_PREFIX)) {
       services.set(name.slice(SERVICES_PREFIX.length), flatten(values));
     } else if (/^default$/i.test(name)) {
-      profiles.set(name, flatten(values)); // the Go SDK keeps [DEFAULT] as a profile "DEFAULT"
+      // The Go SDK keeps `[default]` in any case (`[DEFAULT]` is a profile "DEFAULT").
+      if (config.has(`${PROFILE_PREFIX}${name}`))
+        ignored.push({ file: 'config', section: name, reason: `[profile ${name}] replaces it` });
+      else {
+        profiles.set(name, flatten(values));
+        checked.set(name, { file: 'config', values });
+      }
     } else {
       ignored.push({
         file: 'config',
@@ -291,7 +286,6 @@ export function parseAwsSharedConfig(files: {
       });
     }
   }
-  for (const [name, values] of profiles) checkPair('config', name, values);
   for (const [name, values] of parseAwsIniSections(files.credentials ?? '')) {
     if (name.startsWith(PROFILE_PREFIX)) {
       ignored.push({
@@ -301,26 +295,31 @@ export function parseAwsSharedConfig(files: {
       });
       continue;
     }
+    checked.set(name, { file: 'credentials', values });
     const fromCredentials = flatten(values);
-    checkPair('credentials', name, fromCredentials);
     const fromConfig = profiles.get(name);
     if (fromConfig === undefined) {
       profiles.set(name, fromCredentials);
       continue;
     }
     const merged = { ...fromConfig };
-    if (
-      fromCredentials['aws_access_key_id'] !== undefined &&
-      fromCredentials['aws_secret_access_key'] !== undefined
-    ) {
-      merged['aws_access_key_id'] = fromCredentials['aws_access_key_id'];
-      merged['aws_secret_access_key'] = fromCredentials['aws_secret_access_key'];
-      if (fromCredentials['aws_session_token'] !== undefined)
-        merged['aws_session_token'] = fromCredentials['aws_session_token'];
+    if (values.has('aws_access_key_id') && values.has('aws_secret_access_key')) {
+      for (const k of ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'])
+        if (values.has(k)) merged[k] = values.get(k)?.str ?? '';
     }
     for (const k of MERGED_KEYS)
       if (fromCredentials[k] !== undefined) merged[k] = fromCredentials[k];
     profiles.set(name, merged);
+  }
+  // As the Go SDK's Has(): a key counts when it is written, whatever its value.
+  const refused = new Map<string, string>();
+  for (const [name, { file, values }] of checked) {
+    const id = values.has('aws_access_key_id');
+    if (id !== values.has('aws_secret_access_key'))
+      refused.set(
+        name,
+        `its section in the ${file} file has ${id ? 'aws_access_key_id without aws_secret_access_key' : 'aws_secret_access_key without aws_access_key_id'} (partial credentials)`,
+      );
   }
   return {
     profiles: Object.fromEntries(profiles),
