@@ -40,7 +40,9 @@ function armDeadline(ms: number): void {
     );
     if (pendingFileReads() > 0) process.kill(process.pid, 'SIGKILL');
     process.exit(1);
-  }, ms).unref();
+    // Kept referenced: were a bug to leave a promise unsettled with nothing else pending, the
+    // process would otherwise exit 0 with nothing on stdout, which the kubelet cannot read.
+  }, ms);
 }
 
 /** stdin, at most MAX_STDIN_BYTES of it: undefined when there is more. */
