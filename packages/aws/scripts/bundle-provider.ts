@@ -1,5 +1,5 @@
 // Builds the node-side provider as one file, dist/eksa-ecr-credential-provider.cjs: everything
-// it can load (core, ini, the AWS SDK's ECR client and credential chain for the profiles it does
+// it can load (core, the AWS SDK's ECR client and credential chain for the profiles it does
 // not serve itself) inlined, as CommonJS. Also dist/sea-main.cjs, the same code with the
 // start-up-snapshot entry, the main script of the Node single executable (scripts/build-sea.ts).
 // Run by `pnpm build` after tsup.
