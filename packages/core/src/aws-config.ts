@@ -136,10 +136,8 @@ type RawSections = Map<string, Map<string, RawValue>>;
  * Reads one AWS shared file into its sections exactly as the AWS SDK for Go v2 tokenizes and
  * parses it, plus one leniency of the SDK for JavaScript: a leading byte-order mark is skipped.
  * Linear in the text.
- *
- * @internal
  */
-export function parseAwsIniSections(text: string): RawSections {
+function parseAwsIniSections(text: string): RawSections {
   const sections: RawSections = new Map();
   let current: Map<string, RawValue> | undefined;
   let key = '';
@@ -346,10 +344,8 @@ const UNWRITABLE_CHARACTER =
 
 /**
  * Why `name` cannot be written as a section name both AWS SDKs read, or undefined.
- *
- * @internal
  */
-export function checkWritableSectionName(name: string): string | undefined {
+function checkWritableSectionName(name: string): string | undefined {
   if (name === '') return 'must not be empty';
   if (!WRITABLE_NAME.test(name))
     return `${quote(name)} has a character the AWS SDK for JavaScript does not accept in a section name: use letters, digits and "_ - @ + . % : /" only`;
@@ -359,10 +355,8 @@ export function checkWritableSectionName(name: string): string | undefined {
 /**
  * Why `value` cannot be written so that both AWS SDKs read it back unchanged, or undefined. The
  * message never repeats the value: it may be a secret.
- *
- * @internal
  */
-export function checkWritableValue(value: string): string | undefined {
+function checkWritableValue(value: string): string | undefined {
   if (value === '') return 'must not be empty (an empty value starts a block of sub-properties)';
   if (UNWRITABLE_CHARACTER.test(value))
     return 'has a line break, tab or other control or white-space character, which an AWS config file cannot hold';

@@ -1,16 +1,9 @@
-import type { AwsConfigProfile } from './aws-config.ts';
+import { formatAwsConfigFile, type AwsConfigProfile } from './aws-config.ts';
 import { checkArn, checkRegion } from './aws-names.ts';
 import { ISSUE_CODES, type ValidationIssue } from './errors.ts';
 import { createIssueCollector, quote, type IssueCollector } from './issues.ts';
 import { checkWritableProfileName } from './package.ts';
-import {
-  base64,
-  checkSecretMetadata,
-  createAwsConfigText,
-  readAwsConfig,
-  renderSecret,
-  type Secret,
-} from './secret.ts';
+import { base64, checkSecretMetadata, readAwsConfig, renderSecret, type Secret } from './secret.ts';
 
 /** The kubelet's client certificate and key (one file, rotated by the kubelet). @public */
 export const KUBELET_CLIENT_CERTIFICATE_PATH = '/var/lib/kubelet/pki/kubelet-client-current.pem';
@@ -83,9 +76,10 @@ function renderCredfile(init: RolesAnywhereCredfileInit): string {
       ? []
       : ['--session-duration', String(init.sessionDurationSeconds)]),
   ];
-  return createAwsConfigText(init.profile ?? 'default', {
-    region: init.region,
-    credential_process: args.join(' '),
+  return formatAwsConfigFile({
+    profiles: {
+      [init.profile ?? 'default']: { region: init.region, credential_process: args.join(' ') },
+    },
   });
 }
 

@@ -79,17 +79,6 @@ export function base64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
 }
 
-/**
- * @internal Writes one profile of an AWS config file with {@link formatAwsConfigFile}. Callers check
- * the profile name and values first, so that their errors name their own fields.
- */
-export function createAwsConfigText(
-  profile: string,
-  entries: Readonly<Record<string, string | undefined>>,
-): string {
-  return formatAwsConfigFile({ profiles: { [profile]: entries } });
-}
-
 /** @internal Checks a secret value without ever echoing it. */
 export function checkSecretValue(
   value: unknown,
@@ -231,11 +220,15 @@ export function createAwsCredentialsSecret(init: AwsCredentialsSecretInit): Secr
         }
       : {
           config: base64(
-            createAwsConfigText(profile, {
-              region: init.region,
-              aws_access_key_id: init.accessKeyId,
-              aws_secret_access_key: init.secretAccessKey,
-              aws_session_token: init.sessionToken,
+            formatAwsConfigFile({
+              profiles: {
+                [profile]: {
+                  region: init.region,
+                  aws_access_key_id: init.accessKeyId,
+                  aws_secret_access_key: init.secretAccessKey,
+                  aws_session_token: init.sessionToken,
+                },
+              },
             }),
           ),
         };
