@@ -29,6 +29,21 @@ export class BoundedFileError extends Error {
   }
 }
 
+/**
+ * What to say after "cannot read FILE: ": the errno for a missing file (as the messages had it
+ * before this module), the reason otherwise.
+ */
+export function describeReadFailure(e: unknown): string {
+  if (e instanceof BoundedFileError && e.reason === 'missing') return 'ENOENT';
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * The largest request a provider reads on stdin: a kubelet request, service-account token
+ * included, is a few KB.
+ */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
 let pending = 0;
 
 /** How many reads are under way (the provider's deadline exits hard while any is). */

@@ -1,5 +1,5 @@
 import { CredprovError, ERROR_CODES, isValidationError, safeText } from '@eksa-credprov/core';
-import { BoundedFileError, MAX_CONFIG_FILE_BYTES, readBoundedFile } from './bounded-file.ts';
+import { MAX_CONFIG_FILE_BYTES, describeReadFailure, readBoundedFile } from './bounded-file.ts';
 import { describeNetworkError, retryDelayMs, send } from './http.ts';
 import { createSessionRequest, type SessionRequestInit } from './session-request.ts';
 
@@ -137,10 +137,7 @@ async function readInputs(
     try {
       return await readBoundedFile(file, MAX_CONFIG_FILE_BYTES);
     } catch (e) {
-      throw credentialsError(
-        `cannot read the ${what} file ${file}: ${e instanceof BoundedFileError && e.reason === 'missing' ? 'ENOENT' : e instanceof Error ? e.message : String(e)}`,
-        e,
-      );
+      throw credentialsError(`cannot read the ${what} file ${file}: ${describeReadFailure(e)}`, e);
     }
   };
   const certificate =

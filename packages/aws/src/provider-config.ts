@@ -41,7 +41,17 @@ export type ProviderConfig =
    * The SDK's default chain, with why; `fallback` when an aws_signing_helper line could not be
    * served natively (the provider says so on stderr, then the SDK runs the command).
    */
-  | (Common & { readonly kind: 'sdk'; readonly reason: string; readonly fallback?: true });
+  | (Common & {
+      readonly kind: 'sdk';
+      readonly reason: string;
+      readonly fallback?: true;
+      /** AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN and AWS_ROLE_SESSION_NAME, when the first is set. */
+      readonly webIdentity?: {
+        readonly tokenFile: string;
+        readonly roleArn: string | undefined;
+        readonly roleSessionName: string | undefined;
+      };
+    });
 
 interface Common {
   /** Where the credentials came from, for messages: `environment`, `profile west in FILE`. */
@@ -274,8 +284,19 @@ export async function resolveProviderConfig(
       tried: [],
     };
   // As the Go SDK (resolveCredentialChain): web identity from the environment before the profile.
-  if (fromEnv(env, 'AWS_WEB_IDENTITY_TOKEN_FILE') !== undefined)
-    return { ...common, kind: 'sdk', reason: WEB_IDENTITY_FROM_ENV, tried: [] };
+  const tokenFile = fromEnv(env, 'AWS_WEB_IDENTITY_TOKEN_FILE');
+  if (tokenFile !== undefined)
+    return {
+      ...common,
+      kind: 'sdk',
+      reason: WEB_IDENTITY_FROM_ENV,
+      tried: [],
+      webIdentity: {
+        tokenFile,
+        roleArn: fromEnv(env, 'AWS_ROLE_ARN'),
+        roleSessionName: fromEnv(env, 'AWS_ROLE_SESSION_NAME'),
+      },
+    };
   if (found === undefined)
     return {
       ...common,

@@ -27,7 +27,12 @@ import {
   type CredentialProviderResponse,
 } from '@eksa-credprov/core';
 import { getEcrTokenDirect } from './ecr-direct.ts';
-import { BoundedFileError, MAX_CA_BUNDLE_BYTES, readBoundedFile } from './bounded-file.ts';
+import {
+  MAX_CA_BUNDLE_BYTES,
+  MAX_REQUEST_BYTES,
+  describeReadFailure,
+  readBoundedFile,
+} from './bounded-file.ts';
 import { cacheDurationFor } from './cache-duration.ts';
 import { pemBlocks } from './certificates.ts';
 import { parseEcrHost } from './ecr-host.ts';
@@ -44,7 +49,6 @@ import {
 import {
   NO_CREDENTIALS_IN_PROFILE,
   NO_PROFILE,
-  WEB_IDENTITY_FROM_ENV,
   printableCommand,
   resolveProviderConfig,
   type ProviderConfig,
@@ -176,15 +180,10 @@ async function readCaBundle(file: string | undefined): Promise<string | undefine
   try {
     text = await readBoundedFile(file, MAX_CA_BUNDLE_BYTES);
   } catch (e) {
-    const why =
-      e instanceof BoundedFileError && e.reason === 'missing'
-        ? 'ENOENT'
-        : e instanceof Error
-          ? e.message
-          : String(e);
-    throw new Error(`cannot read the CA bundle ${file} (AWS_CA_BUNDLE or ca_bundle): ${why}`, {
-      cause: e,
-    });
+    throw new Error(
+      `cannot read the CA bundle ${file} (AWS_CA_BUNDLE or ca_bundle): ${describeReadFailure(e)}`,
+      { cause: e },
+    );
   }
   // As the AWS SDK for Go: a bundle with no certificate is an error, not "trust nothing".
   if (!hasCertificate(text))
@@ -250,18 +249,18 @@ async function sdkCredentials(
       }
     };
   }
-  if (config.reason === WEB_IDENTITY_FROM_ENV) {
+  const web = config.webIdentity;
+  if (web !== undefined) {
     const { fromTokenFile } = await import('@aws-sdk/credential-provider-web-identity');
-    const roleArn = http.env['AWS_ROLE_ARN'];
-    const sessionName = http.env['AWS_ROLE_SESSION_NAME'];
+    const { roleArn } = web;
     const fromFile = fromTokenFile({
-      webIdentityTokenFile: http.env['AWS_WEB_IDENTITY_TOKEN_FILE'] ?? '',
-      ...(roleArn === undefined || roleArn === '' ? {} : { roleArn }),
-      ...(sessionName === undefined || sessionName === '' ? {} : { roleSessionName: sessionName }),
+      webIdentityTokenFile: web.tokenFile,
+      ...(roleArn === undefined ? {} : { roleArn }),
+      ...(web.roleSessionName === undefined ? {} : { roleSessionName: web.roleSessionName }),
       clientConfig,
     });
     return async () => {
-      if (roleArn === undefined || roleArn === '')
+      if (roleArn === undefined)
         throw new CredprovError({
           code: ERROR_CODES.AWS_CREDENTIALS_ERROR,
           message:
@@ -366,9 +365,6 @@ async function tokenFor(
     signal: init.signal,
   });
 }
-
-/** The largest request read: a kubelet request, service-account token included, is a few KB. */
-const MAX_REQUEST_BYTES = 1024 * 1024;
 
 /**
  * One run of the provider: never throws, never writes partial JSON to stdout, and on failure

@@ -2,13 +2,11 @@
 // single executable's start-up snapshot (provider-snapshot.ts). No top-level await: it is bundled
 // as CommonJS for the single executable.
 import { writeSync } from 'node:fs';
-import { pendingFileReads } from '../bounded-file.ts';
+import { MAX_REQUEST_BYTES, pendingFileReads } from '../bounded-file.ts';
 import { parseProviderArgs, runProvider } from '../provider.ts';
 
 /** The whole run's deadline unless --timeout says otherwise: well under the kubelet's 60 s. */
 const DEFAULT_DEADLINE_MS = 45_000;
-/** The most stdin read: a kubelet request, service-account token included, is a few KB. */
-const MAX_STDIN_BYTES = 1024 * 1024;
 
 const HELP = `eksa-ecr-credential-provider: a kubelet image credential provider for Amazon ECR.
 
@@ -45,13 +43,13 @@ function armDeadline(ms: number): void {
   }, ms);
 }
 
-/** stdin, at most MAX_STDIN_BYTES of it: undefined when there is more. */
+/** stdin, at most MAX_REQUEST_BYTES of it: undefined when there is more. */
 async function readStdin(): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin) {
     size += (chunk as Buffer).length;
-    if (size > MAX_STDIN_BYTES) {
+    if (size > MAX_REQUEST_BYTES) {
       process.stdin.destroy();
       return undefined;
     }
@@ -79,7 +77,7 @@ export async function main(args: readonly string[]): Promise<void> {
     stdin === undefined
       ? {
           stdout: '',
-          stderr: `eksa-ecr-credential-provider: the request on stdin is over ${MAX_STDIN_BYTES} bytes; a kubelet request is a few KB\n`,
+          stderr: `eksa-ecr-credential-provider: the request on stdin is over ${MAX_REQUEST_BYTES} bytes; a kubelet request is a few KB\n`,
           exitCode: 1,
         }
       : await runProvider({
