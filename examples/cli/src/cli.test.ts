@@ -102,6 +102,25 @@ describe('validateManifest: file modes', () => {
   });
 });
 
+describe('validateManifest: many findings', () => {
+  it('lists 100 and counts the rest exactly, with the worst severity', () => {
+    // 75 Secrets with two findings each (a padded secret, a bad region).
+    const secret = (i: number): string =>
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: s${i}, namespace: eksa-packages}\nstringData: {AWS_ACCESS_KEY_ID: AKIAIOSFODNN7EXAMPLE, AWS_SECRET_ACCESS_KEY: ' secret', REGION: nowhere}\n`;
+    const text = Array.from({ length: 75 }, (_, i) => secret(i)).join('---\n');
+    const findings = validateManifest('m.yaml', text);
+    expect(findings).toHaveLength(101);
+    expect(findings.slice(0, 100).every((f) => f.message.startsWith('data.'))).toBe(true);
+    expect(findings[100]).toEqual({
+      file: 'm.yaml',
+      line: 1,
+      column: 1,
+      severity: 'error',
+      message: 'and 50 more findings',
+    });
+  });
+});
+
 describe('validateManifest: positions in the file', () => {
   const HEAD = `apiVersion: packages.eks.amazonaws.com/v1alpha1
 kind: Package

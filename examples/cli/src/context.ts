@@ -100,3 +100,11 @@ export function secretYaml(secret: Secret, show: boolean): string {
     data: Object.fromEntries(Object.keys(secret.data).map((k) => [k, '<redacted>'])),
   });
 }
+
+/**
+ * `mode`'s permission bits as octal (`0644`) when group or others may read or write the file, or
+ * undefined for a file kept to its owner: credential files, keys and credfiles should be 0600.
+ */
+export function openToOthers(mode: number): string | undefined {
+  return (mode & 0o077) === 0 ? undefined : (mode & 0o777).toString(8).padStart(4, '0');
+}

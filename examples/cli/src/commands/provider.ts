@@ -28,6 +28,7 @@ import {
   type CommandContext,
   str,
 } from '../cli.ts';
+import { openToOthers } from '../context.ts';
 
 /** The provider to run: `--provider`, else ours (single executable, else bundle). */
 function providerCommand(ctx: CommandContext): string[] {
@@ -82,8 +83,9 @@ function exec(
 function tooOpen(path: string): string | undefined {
   try {
     const info = statSync(path);
-    if (!info.isFile() || (info.mode & 0o077) === 0) return undefined;
-    return `${path} is readable by group or others (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')}); credential files, keys and credfiles should be 0600: chmod 600 ${path}`;
+    const mode = info.isFile() ? openToOthers(info.mode) : undefined;
+    if (mode === undefined) return undefined;
+    return `${path} is readable by group or others (mode ${mode}); credential files, keys and credfiles should be 0600: chmod 600 ${path}`;
   } catch {
     return undefined;
   }

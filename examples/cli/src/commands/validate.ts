@@ -23,7 +23,7 @@ import {
   type Node,
 } from 'yaml';
 import { CommandError, type Command, type CommandContext } from '../cli.ts';
-import { readManifest } from '../context.ts';
+import { openToOthers, readManifest } from '../context.ts';
 
 /** One finding, placed in its file. */
 export interface Finding {
@@ -143,12 +143,7 @@ export function validateManifest(file: string, text: string, mode?: number): Fin
   const docs = (Array.isArray(all) ? all : [all]).filter(
     (d) => d.contents !== null && !(isScalar(d.contents) && d.contents.value === null),
   );
-  let extra = 0;
   const at = (offset: number, severity: Finding['severity'], message: string): void => {
-    if (findings.length >= MAX_FINDINGS) {
-      extra++;
-      return;
-    }
     const pos = lines.linePos(offset);
     findings.push({ file, line: pos.line, column: pos.col, severity, message });
   };
@@ -174,8 +169,7 @@ export function validateManifest(file: string, text: string, mode?: number): Fin
                 `line ${sub.line}, column ${sub.column}: ${issue.message}`,
               )
             : undefined;
-      if (inner !== undefined && findings.length >= MAX_FINDINGS) extra++;
-      else if (inner !== undefined)
+      if (inner !== undefined)
         findings.push({
           file,
           line: inner.line,
@@ -185,10 +179,6 @@ export function validateManifest(file: string, text: string, mode?: number): Fin
         });
       else at(offset, severity, `${label}${issue.message}`);
     };
-    if (findings.length >= MAX_FINDINGS) {
-      extra++;
-      continue;
-    }
     const spec = object['spec'] as { packageName?: unknown } | undefined;
     if (
       object['apiVersion'] === PACKAGE_GVK.apiVersion &&
@@ -209,11 +199,12 @@ export function validateManifest(file: string, text: string, mode?: number): Fin
       );
       if (!looksAws) continue;
       checked++;
-      if (mode !== undefined && (mode & 0o077) !== 0)
+      const open = mode === undefined ? undefined : openToOthers(mode);
+      if (open !== undefined)
         at(
           nodeAt(doc, '')?.range?.[0] ?? 0,
           'warning',
-          `this file holds a credential Secret and is readable by group or others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); keep it 0600 (chmod 600 ${file})`,
+          `this file holds a credential Secret and is readable by group or others (mode ${open}); keep it 0600 (chmod 600 ${file})`,
         );
       try {
         const parsed = parseAwsCredentialsSecret(object);
@@ -227,13 +218,15 @@ export function validateManifest(file: string, text: string, mode?: number): Fin
   }
   if (checked === 0 && findings.length === 0)
     at(0, 'warning', 'no credential-provider Package or AWS credential Secret in this file');
-  if (extra > 0)
+  // Listed up to MAX_FINDINGS; the rest are counted in one finding of their worst severity.
+  const rest = findings.splice(MAX_FINDINGS);
+  if (rest.length > 0)
     findings.push({
       file,
       line: 1,
       column: 1,
-      severity: 'error',
-      message: `and ${extra} more findings`,
+      severity: rest.some((f) => f.severity === 'error') ? 'error' : 'warning',
+      message: `and ${rest.length} more findings`,
     });
   return findings;
 }
