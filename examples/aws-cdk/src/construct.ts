@@ -16,6 +16,7 @@ import {
   defaultRolesAnywhereName,
   rolesAnywhereRoleDescription,
   type PolicyDocument,
+  type RolesAnywhereSetupInit,
 } from '@eksa-credprov/aws';
 import {
   ISSUE_CODES,
@@ -27,11 +28,16 @@ import { CfnOutput, aws_iam as iam, aws_rolesanywhere as rolesanywhere } from 'a
 import { Construct } from 'constructs';
 
 /** Props of {@link CredentialProviderRolesAnywhere}. */
-export interface CredentialProviderRolesAnywhereProps {
-  /** The EKS Anywhere cluster whose nodes pull from ECR. */
-  readonly clusterName: string;
-  /** The cluster CA (`eksa-system/<cluster>-ca`, `tls.crt`): the trust anchor. */
-  readonly caCertificatePem: string;
+export interface CredentialProviderRolesAnywhereProps extends Pick<
+  RolesAnywhereSetupInit,
+  | 'clusterName'
+  | 'caCertificatePem'
+  | 'trustAnchorName'
+  | 'profileName'
+  | 'sessionDurationSeconds'
+  | 'subject'
+  | 'tags'
+> {
   /** The region of the trust anchor and profile (the stack's), written to the credfile. */
   readonly region: string;
   /** The AWS partition: `aws`, `aws-cn` (its service principal differs), `aws-us-gov`. @default `aws` */
@@ -40,16 +46,6 @@ export interface CredentialProviderRolesAnywhereProps {
   readonly registryAccountIds?: readonly string[];
   /** @default `eksa-<clusterName>-ecr-pull` */
   readonly roleName?: string;
-  /** @default `eksa-<clusterName>` */
-  readonly trustAnchorName?: string;
-  /** @default `eksa-<clusterName>` */
-  readonly profileName?: string;
-  /** @default 3600 */
-  readonly sessionDurationSeconds?: number;
-  /** Conditions on node certificate subjects, such as `{ O: 'system:nodes' }`. */
-  readonly subject?: Readonly<Record<string, string>>;
-  /** Added to the owner tag (`eksa-credprov:cluster=<clusterName>`) on every resource. */
-  readonly tags?: Readonly<Record<string, string>>;
   /** Create stack outputs for the ARNs and the region. @default true */
   readonly outputs?: boolean;
 }

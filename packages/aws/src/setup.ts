@@ -44,7 +44,6 @@ export const OWNER_TAG = 'eksa-credprov:cluster';
  * @public
  */
 export const ECR_READ_POLICY_NAME = 'eksa-credprov-ecr-read';
-const POLICY_NAME = ECR_READ_POLICY_NAME;
 
 /**
  * The account of the EKS Anywhere curated packages' ECR registries: what the role may read by
@@ -85,6 +84,7 @@ export const DEFAULT_SESSION_DURATION_SECONDS = 3600;
  * @public
  */
 export interface RolesAnywhereSetupInit {
+  /** The EKS Anywhere cluster whose nodes pull from ECR (its name goes into names and the owner tag). */
   readonly clusterName: string;
   /** The cluster CA (`eksa-system/<cluster>-ca`, `tls.crt`): the trust anchor. */
   readonly caCertificatePem: string;
@@ -100,6 +100,7 @@ export interface RolesAnywhereSetupInit {
   readonly sessionDurationSeconds?: number;
   /** Conditions on node certificate subjects in the role trust policy, such as `{ O: 'system:nodes' }`. */
   readonly subject?: Readonly<Record<string, string>>;
+  /** Added to the owner tag (`eksa-credprov:cluster=<clusterName>`) on every resource. */
   readonly tags?: Readonly<Record<string, string>>;
   /** Injected clients and endpoints; by default the AWS SDK's standard credential chain. */
   readonly clients?: {
@@ -397,7 +398,7 @@ async function ensure(init: RolesAnywhereSetupInit): Promise<RolesAnywhereSetup>
     let policyAction: SetupAction = 'created';
     try {
       const existing = await iam.send(
-        new GetRolePolicyCommand({ RoleName: init.roleName, PolicyName: POLICY_NAME }),
+        new GetRolePolicyCommand({ RoleName: init.roleName, PolicyName: ECR_READ_POLICY_NAME }),
       );
       policyAction = sameJson(
         JSON.parse(decodeURIComponent(existing.PolicyDocument ?? '{}')),
@@ -412,7 +413,7 @@ async function ensure(init: RolesAnywhereSetupInit): Promise<RolesAnywhereSetup>
       await iam.send(
         new PutRolePolicyCommand({
           RoleName: init.roleName,
-          PolicyName: POLICY_NAME,
+          PolicyName: ECR_READ_POLICY_NAME,
           PolicyDocument: JSON.stringify(policy),
         }),
       );
@@ -524,7 +525,12 @@ export async function teardownRolesAnywhereSetup(
       // A role of that name that is not ours is left alone.
       if ((role?.Tags ?? []).some((t) => t.Key === OWNER_TAG && t.Value === owner)) {
         await iam
-          .send(new DeleteRolePolicyCommand({ RoleName: init.roleName, PolicyName: POLICY_NAME }))
+          .send(
+            new DeleteRolePolicyCommand({
+              RoleName: init.roleName,
+              PolicyName: ECR_READ_POLICY_NAME,
+            }),
+          )
           .catch((e: unknown) => {
             if (!isNoSuchEntity(e)) throw e;
           });
