@@ -19,10 +19,8 @@ interface Measure {
   readonly outcome: string;
 }
 
-/** One process under /usr/bin/time; `input` is written to a file and given on stdin. */
+/** One process under /usr/bin/time, with `input` on stdin. */
 function measure(command: string, args: readonly string[], input: string, env = {}): Measure {
-  const file = join(dir, 'input');
-  writeFileSync(file, input);
   const r = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], {
     input,
     env: { PATH: '/usr/bin:/bin', HOME: dir, AWS_EC2_METADATA_DISABLED: 'true', ...env },
@@ -124,6 +122,7 @@ const keys = join(dir, 'keys.ini');
 writeFileSync(
   keys,
   '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = x/y\nregion = us-west-2\n',
+  { mode: 0o600 },
 );
 const fifo = join(dir, 'fifo');
 execFileSync('mkfifo', [fifo]);

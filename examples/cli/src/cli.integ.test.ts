@@ -703,6 +703,7 @@ describe('provider test', () => {
     expect(run.stderr).toBe(
       `warning: ${open} is readable by group or others (mode 0644); credential files, keys and credfiles should be 0600: chmod 600 ${open}\n`,
     );
+    chmodSync(open, 0o600);
   });
 
   it('runs the built provider as the kubelet would and redacts the password', async () => {
