@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { awsTestEnv, createAnchorAndProfile, testPki } from '../packages/aws/src/test-support.ts';
+import { awsTestEnv, createAnchorAndProfile, testPki } from '@eksa-credprov/testenv';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const UPSTREAM = resolve(ROOT, '.testenv/bin/ecr-credential-provider');

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type * as AwsApi from '../packages/aws/src/index.ts';
 import { signX509 } from '../packages/aws/src/sign.ts';
-import { awsTestEnv, createAnchorAndProfile, testPki } from '../packages/aws/src/test-support.ts';
+import { awsTestEnv, createAnchorAndProfile, testPki } from '@eksa-credprov/testenv';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');

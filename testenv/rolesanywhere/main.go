@@ -97,6 +97,9 @@ type server struct {
 	tags     map[string][]tag
 	faults   []int
 	sessions []captured
+	// pageSize is the most items a List call returns without a pageSize of its own; tests make
+	// it small (POST /_emulator/page-size) so that callers must follow nextToken.
+	pageSize int
 	moto     string
 	now      func() time.Time
 }
@@ -136,6 +139,7 @@ func (s *server) reset() {
 	s.profiles = map[string]*profile{}
 	s.tags = map[string][]tag{}
 	s.faults = nil
+	s.pageSize = defaultPageSize
 	// Empty, not nil: a nil slice would be sent as JSON null before the first CreateSession.
 	s.sessions = []captured{}
 }
@@ -202,6 +206,13 @@ func (s *server) route(r *http.Request, body []byte) (int, any, error) {
 		}
 		s.faults = append(s.faults, in.Statuses...)
 		return 200, map[string]any{"queued": len(s.faults)}, nil
+	case p == "/_emulator/page-size" && r.Method == http.MethodPost:
+		var in struct{ PageSize int }
+		if err := json.Unmarshal(body, &in); err != nil || in.PageSize < 1 {
+			return 0, nil, fail(400, "ValidationException", "bad page-size body: want {\"pageSize\": N >= 1}")
+		}
+		s.pageSize = in.PageSize
+		return 200, map[string]any{}, nil
 	case p == "/_emulator/sessions" && r.Method == http.MethodGet:
 		return 200, map[string]any{"sessions": s.sessions}, nil
 	case p == "/sessions" && r.Method == http.MethodPost:
@@ -216,7 +227,7 @@ func (s *server) route(r *http.Request, body []byte) (int, any, error) {
 		sort.Slice(list, func(i, j int) bool {
 			return list[i].CreatedAt+list[i].TrustAnchorID < list[j].CreatedAt+list[j].TrustAnchorID
 		})
-		return 200, map[string]any{"trustAnchors": list}, nil
+		return page(s, r, "trustAnchors", list)
 	case p == "/profiles" && r.Method == http.MethodPost:
 		return s.createProfile(r, body)
 	case p == "/profiles" && r.Method == http.MethodGet:
@@ -225,7 +236,7 @@ func (s *server) route(r *http.Request, body []byte) (int, any, error) {
 			list = append(list, pr)
 		}
 		sort.Slice(list, func(i, j int) bool { return list[i].CreatedAt+list[i].ProfileID < list[j].CreatedAt+list[j].ProfileID })
-		return 200, map[string]any{"profiles": list}, nil
+		return page(s, r, "profiles", list)
 	case p == "/TagResource" && r.Method == http.MethodPost:
 		var in struct {
 			ResourceArn string `json:"resourceArn"`
@@ -269,6 +280,38 @@ func (s *server) route(r *http.Request, body []byte) (int, any, error) {
 		return s.profileOp(r, m[1], m[2], body)
 	}
 	return 0, nil, fail(404, "UnknownOperationException", "no operation %s %s", r.Method, p)
+}
+
+// defaultPageSize is the service's page size when a List call names none.
+const defaultPageSize = 50
+
+// page answers a List call one page at a time, as the service does: pageSize (1-50) and the
+// nextToken of the previous page in the query; nextToken in the answer until the last page. A
+// token is the offset, opaque to callers; one that this list never gave is refused.
+func page[T any](s *server, r *http.Request, key string, list []T) (int, any, error) {
+	q := r.URL.Query()
+	size := s.pageSize
+	if v := q.Get("pageSize"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 50 {
+			return 0, nil, fail(400, "ValidationException", "pageSize must be between 1 and 50")
+		}
+		size = min(n, s.pageSize)
+	}
+	start := 0
+	if t := q.Get("nextToken"); t != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(t, "page-"))
+		if err != nil || !strings.HasPrefix(t, "page-") || n < 0 || n > len(list) {
+			return 0, nil, fail(400, "ValidationException", "invalid nextToken")
+		}
+		start = n
+	}
+	end := min(start+size, len(list))
+	out := map[string]any{key: list[start:end]}
+	if end < len(list) {
+		out["nextToken"] = fmt.Sprintf("page-%d", end)
+	}
+	return 200, out, nil
 }
 
 func (s *server) exists(arn string) bool {

@@ -7,11 +7,15 @@ import { readFileSync } from 'node:fs';
 import { applyObjects, ensureNamespace, getPackage } from '@eksa-credprov/kube';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kubeConfigFor, testEnv, uniqueName } from '../../../packages/kube/src/test-support.ts';
+import {
+  kubeConfigFor,
+  testEnv,
+  uniqueName,
+  TEST_SECRET_ACCESS_KEY as SECRET,
+} from '@eksa-credprov/testenv';
 import { configureClusters, formatOutcomes } from './configure-clusters.ts';
 
 const admin = kubeConfigFor('admin');
-const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const clusters = [uniqueName('w'), uniqueName('w'), uniqueName('w')];
 const missing = uniqueName('gone');
 

@@ -31,11 +31,7 @@ import {
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  awsTestEnv,
-  createAnchorAndProfile,
-  testPki,
-} from '../../../packages/aws/src/test-support.ts';
+import { awsTestEnv, createAnchorAndProfile, testPki } from '@eksa-credprov/testenv';
 import { CredentialProviderStack, chartFromOutputs } from './app.ts';
 
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'secret' };

@@ -9,7 +9,7 @@ import { isValidationError } from '@eksa-credprov/core';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { testPki } from '../../../packages/aws/src/test-support.ts';
+import { testPki } from '@eksa-credprov/testenv';
 import { CredentialProviderStack } from './app.ts';
 import type { CredentialProviderRolesAnywhereProps } from './construct.ts';
 

@@ -21,7 +21,7 @@ import {
 } from '@eksa-credprov/core';
 import { loadKubeConfig } from '@eksa-credprov/kube';
 import { describe, expect, it } from 'vitest';
-import { testPki } from '../../../packages/aws/src/test-support.ts';
+import { testPki } from '@eksa-credprov/testenv';
 
 const BIN = resolve(import.meta.dirname, '../dist/main.js');
 const PLANTED = {

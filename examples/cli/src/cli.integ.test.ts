@@ -20,17 +20,15 @@ import {
   execProvider,
   providerRequest,
   testPki,
-} from '../../../packages/aws/src/test-support.ts';
-import {
+  TEST_SECRET_ACCESS_KEY as SECRET,
   kubeConfigFor,
   setPackageStatus,
   testEnv,
   uniqueName,
-} from '../../../packages/kube/src/test-support.ts';
+} from '@eksa-credprov/testenv';
 import { COMMANDS } from './commands/index.ts';
 
 const BIN = resolve(import.meta.dirname, '../dist/main.js');
-const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const admin = kubeConfigFor('admin');
 
 interface Run {

@@ -1,4 +1,4 @@
-import { ISSUE_CODES, ValidationError } from '@eksa-credprov/core';
+import { AWS_PARTITIONS, ISSUE_CODES, ValidationError, requireString } from '@eksa-credprov/core';
 
 /**
  * What an ECR registry host says about itself.
@@ -18,22 +18,25 @@ export interface EcrHost {
   readonly public: boolean;
 }
 
+/**
+ * Each DNS suffix an ECR registry host may end in, and its partition. GovCloud shares the `aws`
+ * suffixes and is told apart by its region afterwards.
+ */
+const SUFFIX_PARTITION: ReadonlyMap<string, string> = new Map(
+  AWS_PARTITIONS.filter((p) => p.id !== 'aws-us-gov').flatMap((p) =>
+    [p.dnsSuffix, p.dualStackDnsSuffix]
+      .filter((suffix) => suffix !== undefined)
+      .map((suffix) => [suffix, p.id] as const),
+  ),
+);
+
 // cloud-provider-aws ecr-credential-provider's pattern: 12 digits, dkr.ecr or dkr-ecr, optional
 // -fips, a region, and one of the partitions' suffixes; anchored and case-sensitive.
-const ECR_PRIVATE =
-  /^(\d{12})\.dkr[.-]ecr(-fips)?\.([a-zA-Z0-9][a-zA-Z0-9-_]*)\.(amazonaws\.com(?:\.cn)?|amazonaws\.eu|on\.aws|on\.amazonwebservices\.com\.cn|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$/;
-
-const SUFFIX_PARTITION: Readonly<Record<string, string>> = {
-  'amazonaws.com': 'aws',
-  'amazonaws.com.cn': 'aws-cn',
-  'amazonaws.eu': 'aws-eusc',
-  'on.aws': 'aws',
-  'on.amazonwebservices.com.cn': 'aws-cn',
-  'c2s.ic.gov': 'aws-iso',
-  'sc2s.sgov.gov': 'aws-iso-b',
-  'cloud.adc-e.uk': 'aws-iso-e',
-  'csp.hci.ic.gov': 'aws-iso-f',
-};
+const ECR_PRIVATE = new RegExp(
+  `^(\\d{12})\\.dkr[.-]ecr(-fips)?\\.([a-zA-Z0-9][a-zA-Z0-9-_]*)\\.(${[...SUFFIX_PARTITION.keys()]
+    .map((suffix) => suffix.replaceAll('.', '\\.'))
+    .join('|')})$`,
+);
 
 /**
  * Parses an ECR registry host (no port, no path), with the same pattern as the Go
@@ -45,6 +48,7 @@ const SUFFIX_PARTITION: Readonly<Record<string, string>> = {
  * @public
  */
 export function parseEcrHost(host: string): EcrHost {
+  requireString(host, 'parseEcrHost');
   if (host === 'public.ecr.aws' || host === 'ecr-public.aws.com') {
     return {
       registryId: '',
@@ -66,7 +70,7 @@ export function parseEcrHost(host: string): EcrHost {
     ]);
   }
   const [, registryId = '', fips, region = '', suffix = ''] = m;
-  const base = SUFFIX_PARTITION[suffix] ?? 'aws';
+  const base = SUFFIX_PARTITION.get(suffix) ?? 'aws';
   const partition = base === 'aws' && region.startsWith('us-gov-') ? 'aws-us-gov' : base;
   return {
     registryId,

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getEcrAuthorizationToken } from './ecr-token.ts';
 import { fromRolesAnywhere } from './from-roles-anywhere.ts';
 import { parseEcrHost } from './ecr-host.ts';
-import { awsTestEnv, createAnchorAndProfile, testPki } from './test-support.ts';
+import { awsTestEnv, createAnchorAndProfile, testPki } from '@eksa-credprov/testenv';
 
 const static_ = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
@@ -56,7 +56,7 @@ describe('getEcrAuthorizationToken against moto', () => {
       endpoint: 'http://127.0.0.1:9',
     }).catch((x: unknown) => x);
     expect(isCredprovError(e) && e.code).toBe('AWS_API_ERROR');
-    expect(String(e)).toMatch(/^CredprovError: ECR GetAuthorizationToken failed: /);
+    expect(String(e)).toMatch(/^AwsApiError: ECR GetAuthorizationToken failed: /);
     expect(String(e)).not.toContain(static_.secretAccessKey);
   });
 });

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type https from 'node:https';
-import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
+import { isCredprovError, safeText, requireObject } from '@eksa-credprov/core';
+import { AwsApiError, fromSdkError } from './aws-api-error.ts';
 import { proxyVariables } from './http.ts';
 import type {
   AwsCredentialIdentity,
@@ -57,8 +58,10 @@ export interface EcrAuthorizationToken {
   readonly proxyEndpoint: string;
 }
 
-function apiError(message: string, cause?: unknown): CredprovError {
-  return new CredprovError({ code: ERROR_CODES.AWS_API_ERROR, message, cause });
+const OPERATION = 'ECR GetAuthorizationToken';
+
+function apiError(message: string, cause?: unknown): AwsApiError {
+  return new AwsApiError({ operation: OPERATION, message, cause });
 }
 
 /**
@@ -114,16 +117,21 @@ export function sdkRequestHandler(init: {
   };
 }
 
-function failure(e: unknown): CredprovError {
-  if (e instanceof CredprovError) return e;
+function failure(e: unknown): unknown {
+  if (isCredprovError(e)) return e;
   const name = (e as { name?: string }).name ?? 'Error';
   const message = e instanceof Error ? e.message : String(e);
   const hint = /credential|token|signature|UnrecognizedClient|ExpiredToken|AccessDenied/i.test(
     `${name} ${message}`,
   )
-    ? ': check the credentials and that their role may call ecr:GetAuthorizationToken'
+    ? 'check the credentials and that their role may call ecr:GetAuthorizationToken'
     : '';
-  return apiError(`ECR GetAuthorizationToken failed: ${name}: ${message}${hint}`, e);
+  const service = fromSdkError(e, OPERATION, hint);
+  if (service !== e) return service;
+  return apiError(
+    `${OPERATION} failed: ${name}: ${safeText(message)}${hint === '' ? '' : `: ${hint}`}`,
+    e,
+  );
 }
 
 /**
@@ -131,13 +139,14 @@ function failure(e: unknown): CredprovError {
  * needs). Private registries use ECR `GetAuthorizationToken`; `public.ecr.aws` uses ECR Public in
  * `us-east-1`. The AWS SDK clients load on first use.
  *
- * @throws CredprovError `AWS_API_ERROR` with ECR's error and what to check; the password never
+ * @throws AwsApiError `AWS_API_ERROR` with ECR's error and what to check; the password never
  * appears in it.
  * @public
  */
 export async function getEcrAuthorizationToken(
   init: EcrAuthorizationTokenInit,
 ): Promise<EcrAuthorizationToken> {
+  requireObject(init, 'getEcrAuthorizationToken');
   const isPublic = init.registry === 'public.ecr.aws' || init.registry === 'ecr-public.aws.com';
   const requestHandler = sdkRequestHandler({ proxyEnv: init.proxyEnv, ca: init.caBundle });
   const config = {

@@ -5,7 +5,13 @@ import { X509Certificate } from 'node:crypto';
 import { isCredprovError } from '@eksa-credprov/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromRolesAnywhere, type RolesAnywhereInit } from './from-roles-anywhere.ts';
-import { awsTestEnv, control, createAnchorAndProfile, sessions, testPki } from './test-support.ts';
+import {
+  awsTestEnv,
+  control,
+  createAnchorAndProfile,
+  sessions,
+  testPki,
+} from '@eksa-credprov/testenv';
 
 const ROLE = 'arn:aws:iam::123456789012:role/eksa-node';
 let arns: { trustAnchorArn: string; profileArn: string; roleArn: string };

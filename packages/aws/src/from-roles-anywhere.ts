@@ -1,7 +1,12 @@
-import { CredprovError, ERROR_CODES, isValidationError, safeText } from '@eksa-credprov/core';
+import { dropUndefined, ERROR_CODES, isValidationError, requireObject } from '@eksa-credprov/core';
+import { AwsApiError, readAwsErrorAnswer } from './aws-api-error.ts';
 import { MAX_CONFIG_FILE_BYTES, describeReadFailure, readBoundedFile } from './bounded-file.ts';
-import { describeNetworkError, retryDelayMs, send } from './http.ts';
-import { createSessionRequest, type SessionRequestInit } from './session-request.ts';
+import { sendWithRetries } from './http.ts';
+import {
+  createSessionRequest,
+  type SessionRequestInit,
+  type SignedRequest,
+} from './session-request.ts';
 
 /**
  * AWS credentials, shaped as the AWS SDK for JavaScript v3 expects them
@@ -72,8 +77,15 @@ interface SessionResponse {
   }[];
 }
 
-function credentialsError(message: string, cause?: unknown): CredprovError {
-  return new CredprovError({ code: ERROR_CODES.AWS_CREDENTIALS_ERROR, message, cause });
+const CREATE_SESSION = 'IAM Roles Anywhere CreateSession';
+
+function credentialsError(message: string, cause?: unknown): AwsApiError {
+  return new AwsApiError({
+    code: ERROR_CODES.AWS_CREDENTIALS_ERROR,
+    operation: CREATE_SESSION,
+    message,
+    cause,
+  });
 }
 
 /** Hints for the service's refusals (messages as IAM Roles Anywhere words them). */
@@ -108,6 +120,7 @@ function hint(message: string): string {
  * @public
  */
 export function fromRolesAnywhere(init: RolesAnywhereInit): AwsCredentialIdentityProvider {
+  requireObject(init, 'fromRolesAnywhere');
   const now = init.now ?? Date.now;
   const refreshBefore = init.refreshBeforeExpiryMs ?? 300_000;
   let cached: AwsCredentialIdentity | undefined;
@@ -158,23 +171,21 @@ async function readInputs(
 
 async function refresh(init: RolesAnywhereInit, now: () => number): Promise<AwsCredentialIdentity> {
   const inputs = await readInputs(init);
-  const maxAttempts = init.maxAttempts ?? 3;
-  const deadline = now() + (init.timeoutMs ?? 20_000);
   const endpoint = init.endpoint ?? process.env['AWS_ENDPOINT_URL_ROLESANYWHERE'];
-  for (let attempt = 1; ; attempt++) {
-    let last: string;
-    let request;
+  const sign = (): SignedRequest => {
     try {
-      request = createSessionRequest({
+      return createSessionRequest({
         ...inputs,
-        ...(init.passphrase === undefined ? {} : { passphrase: init.passphrase }),
+        ...dropUndefined({
+          passphrase: init.passphrase,
+          region: init.region,
+          durationSeconds: init.durationSeconds,
+          roleSessionName: init.roleSessionName,
+          endpoint,
+        }),
         trustAnchorArn: init.trustAnchorArn,
         profileArn: init.profileArn,
         roleArn: init.roleArn,
-        ...(init.region === undefined ? {} : { region: init.region }),
-        ...(init.durationSeconds === undefined ? {} : { durationSeconds: init.durationSeconds }),
-        ...(init.roleSessionName === undefined ? {} : { roleSessionName: init.roleSessionName }),
-        ...(endpoint === undefined ? {} : { endpoint }),
         date: new Date(now()),
       });
     } catch (e) {
@@ -185,64 +196,38 @@ async function refresh(init: RolesAnywhereInit, now: () => number): Promise<AwsC
           : String(e);
       throw credentialsError(`cannot sign the IAM Roles Anywhere request: ${detail}`, e);
     }
-    try {
-      const res = await send({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: request.body,
-        signal: AbortSignal.timeout(Math.max(1, deadline - now())),
-        ca: init.caBundle,
-        proxyEnv: init.proxyEnv,
-      });
-      const text = res.text;
-      if (res.status === 201 || res.status === 200) return parseCredentials(text);
-      const message = errorMessage(text);
-      const kind = String(res.headers['x-amzn-errortype'] ?? `HTTP ${res.status}`).split(':')[0];
-      if (/Signature expired|more than 5 minutes|skew/i.test(message)) {
-        const serverDate = res.headers.date;
-        const offset =
-          serverDate === undefined
-            ? undefined
-            : Math.round((now() - Date.parse(serverDate)) / 1000);
-        throw credentialsError(
-          `IAM Roles Anywhere refused the request date: ${message}${offset === undefined ? '' : ` (this clock is about ${offset} s ${offset > 0 ? 'ahead of' : 'behind'} the service)`}; synchronise the node's clock (NTP)`,
-        );
-      }
-      last = `${res.status} ${kind}: ${message}`;
-      if (res.status !== 429 && res.status < 500) {
-        const h = hint(message);
-        throw credentialsError(
-          `IAM Roles Anywhere CreateSession failed: ${last}${h === '' ? '' : `; ${h}`}`,
-        );
-      }
-    } catch (e) {
-      if (e instanceof CredprovError) throw e;
-      last =
-        e instanceof Error && e.name === 'TimeoutError'
-          ? 'no answer in time'
-          : `cannot reach ${new URL(request.url).origin}: ${describeNetworkError(e)}`;
-    }
-    const delay = retryDelayMs(attempt);
-    if (attempt >= maxAttempts || now() + delay >= deadline) {
-      throw credentialsError(
-        `IAM Roles Anywhere CreateSession failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${last}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, delay));
+  };
+  const res = await sendWithRetries({
+    operation: CREATE_SESSION,
+    build: sign,
+    ca: init.caBundle,
+    proxyEnv: init.proxyEnv,
+    deadline: now() + (init.timeoutMs ?? 20_000),
+    maxAttempts: init.maxAttempts,
+    code: ERROR_CODES.AWS_CREDENTIALS_ERROR,
+    now,
+  });
+  if (res.status === 201 || res.status === 200) return parseCredentials(res.text);
+  const answer = readAwsErrorAnswer(res.status, res.headers, res.text);
+  const refused = (message: string): AwsApiError =>
+    new AwsApiError({
+      code: ERROR_CODES.AWS_CREDENTIALS_ERROR,
+      operation: CREATE_SESSION,
+      status: answer.status,
+      errorType: answer.errorType,
+      requestId: answer.requestId,
+      message,
+    });
+  if (/Signature expired|more than 5 minutes|skew/i.test(answer.message)) {
+    const serverDate = res.headers.date;
+    const offset =
+      serverDate === undefined ? undefined : Math.round((now() - Date.parse(serverDate)) / 1000);
+    throw refused(
+      `IAM Roles Anywhere refused the request date: ${answer.message}${offset === undefined ? '' : ` (this clock is about ${offset} s ${offset > 0 ? 'ahead of' : 'behind'} the service)`}; synchronise the node's clock (NTP)`,
+    );
   }
-}
-
-/** The service's message, cut short and with control characters escaped (it is echoed). */
-function errorMessage(text: string): string {
-  let message: unknown;
-  try {
-    const body = JSON.parse(text) as { message?: unknown; Message?: unknown } | null;
-    message = body?.message ?? body?.Message;
-  } catch {
-    // not JSON: the text itself
-  }
-  return safeText(typeof message === 'string' ? message : text.replace(/\s+/g, ' ').trim());
+  const h = hint(answer.message);
+  throw refused(`${CREATE_SESSION} failed: ${answer.summary}${h === '' ? '' : `; ${h}`}`);
 }
 
 function parseCredentials(text: string): AwsCredentialIdentity {

@@ -9,11 +9,12 @@
  * @internal
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
+import { CredprovError, ERROR_CODES, isCredprovError, type ErrorCode } from '@eksa-credprov/core';
+import { AwsApiError, readAwsErrorAnswer, type AwsErrorAnswer } from './aws-api-error.ts';
 
 /** A request to send once. */
 export interface HttpRequest {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
@@ -65,7 +66,10 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
   const secure = url.protocol === 'https:';
   if (!secure && url.protocol !== 'http:')
     return Promise.reject(
-      new Error(`unsupported endpoint scheme ${url.protocol} in ${url.origin}`),
+      new CredprovError({
+        code: ERROR_CODES.AWS_API_ERROR,
+        message: `unsupported endpoint scheme ${url.protocol} in ${url.origin}: use an http:// or https:// endpoint`,
+      }),
     );
   // Loaded here, not at the top: node:http cannot be in the single executable's start-up
   // snapshot, and TLS is only loaded for https endpoints. getBuiltinModule, not import(): a
@@ -131,7 +135,7 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
 
 /**
  * How long to wait before attempt `attempt + 1`: exponential from 200 ms, capped at 2 s, with
- * jitter (half to all of it), for the provider's retries of throttling, 5xx and lost connections.
+ * jitter (half to all of it), for retries of throttling, 5xx and lost connections.
  */
 export function retryDelayMs(attempt: number): number {
   return Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
@@ -141,4 +145,94 @@ export function retryDelayMs(attempt: number): number {
 export function describeNetworkError(e: unknown): string {
   const err = e as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   return err.code ?? err.cause?.code ?? err.message ?? String(e);
+}
+
+/** A request sent by {@link sendWithRetries}. */
+export interface RetriedRequest {
+  /** The service and operation, such as `ECR GetAuthorizationToken`, for errors. */
+  readonly operation: string;
+  /** The request of each attempt, built (and signed) anew: the signing time moves on. */
+  readonly build: () => Pick<HttpRequest, 'method' | 'url' | 'headers' | 'body'>;
+  readonly ca?: string | undefined;
+  readonly proxyEnv?: Readonly<Record<string, string | undefined>> | undefined;
+  /** Ends every attempt and the waits between them. */
+  readonly signal?: AbortSignal | undefined;
+  /** Epoch milliseconds after which no attempt runs and no wait ends. */
+  readonly deadline?: number | undefined;
+  /** @default 3 */
+  readonly maxAttempts?: number | undefined;
+  /** The error's code. @default `AWS_API_ERROR` */
+  readonly code?: ErrorCode | undefined;
+  /** Said after the last failure when every attempt failed. */
+  readonly exhaustedHint?: string | undefined;
+  /** @default `Date.now` */
+  readonly now?: (() => number) | undefined;
+}
+
+/** Throttling named in a 400 answer's error type (the JSON protocols answer throttling so). */
+const THROTTLED = /Throttl|TooManyRequests|RequestLimitExceeded/i;
+
+/**
+ * Sends an AWS request, retrying throttling, 429 and 5xx answers and connection failures with
+ * {@link retryDelayMs} back-off, for the provider's and the set-up's own signed calls (one retry
+ * policy for all of them). Resolves with the first answer that is not retried: a success or a
+ * refusal, which the caller reads.
+ *
+ * @throws AwsApiError when every attempt failed, the deadline passed or `signal` aborted, naming
+ * the last failure.
+ */
+export async function sendWithRetries(req: RetriedRequest): Promise<HttpResponse> {
+  const now = req.now ?? Date.now;
+  const maxAttempts = req.maxAttempts ?? 3;
+  const fail = (message: string, last?: AwsErrorAnswer): AwsApiError =>
+    new AwsApiError({
+      code: req.code,
+      operation: req.operation,
+      status: last?.status,
+      errorType: last?.errorType,
+      requestId: last?.requestId,
+      message,
+    });
+  for (let attempt = 1; ; attempt++) {
+    const request = req.build();
+    const origin = new URL(request.url).origin;
+    const signals = [
+      ...(req.signal === undefined ? [] : [req.signal]),
+      ...(req.deadline === undefined
+        ? []
+        : [AbortSignal.timeout(Math.max(1, req.deadline - now()))]),
+    ];
+    const signal = signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+    let last: string;
+    let answer: AwsErrorAnswer | undefined;
+    try {
+      const res = await send({
+        ...request,
+        signal: signal ?? new AbortController().signal,
+        ca: req.ca,
+        proxyEnv: req.proxyEnv,
+      });
+      if (res.status >= 200 && res.status < 300) return res;
+      answer = readAwsErrorAnswer(res.status, res.headers, res.text);
+      if (res.status < 500 && res.status !== 429 && !THROTTLED.test(answer.errorType)) return res;
+      last = answer.summary;
+    } catch (e) {
+      if (isCredprovError(e)) throw e;
+      if (req.signal?.aborted === true)
+        throw fail(`${req.operation} did not answer at ${origin} in time`);
+      last =
+        signal?.aborted === true
+          ? 'no answer in time'
+          : `cannot reach ${origin}: ${describeNetworkError(e)}`;
+    }
+    const delay = retryDelayMs(attempt);
+    if (attempt >= maxAttempts || (req.deadline !== undefined && now() + delay >= req.deadline))
+      throw fail(
+        `${req.operation} failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${last}${req.exhaustedHint === undefined ? '' : `; ${req.exhaustedHint}`}`,
+        answer,
+      );
+    await new Promise((r) => setTimeout(r, delay));
+    if (req.signal?.aborted === true)
+      throw fail(`${req.operation} did not answer at ${origin} in time`, answer);
+  }
 }

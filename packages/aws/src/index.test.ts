@@ -5,6 +5,7 @@ describe('@eksa-credprov/aws export list', () => {
   it('@eksa-credprov/aws', async () => {
     expect(Object.keys(await import('./index.ts')).sort()).toMatchInlineSnapshot(`
       [
+        "AwsApiError",
         "CURATED_PACKAGES_ACCOUNT_ID",
         "DEFAULT_SESSION_DURATION_SECONDS",
         "ECR_READ_ACTIONS",
@@ -14,13 +15,25 @@ describe('@eksa-credprov/aws export list', () => {
         "createEcrReadPolicy",
         "createRolesAnywhereTrustPolicy",
         "createSessionRequest",
+        "defaultRoleName",
         "defaultRolesAnywhereName",
         "ensureRolesAnywhereSetup",
         "fromRolesAnywhere",
         "getEcrAuthorizationToken",
+        "isAwsApiError",
         "parseEcrHost",
         "rolesAnywhereRoleDescription",
         "teardownRolesAnywhereSetup",
+      ]
+    `);
+  });
+
+  it('@eksa-credprov/aws/provider', async () => {
+    expect(Object.keys(await import('./provider.ts')).sort()).toMatchInlineSnapshot(`
+      [
+        "imageHost",
+        "parseProviderArgs",
+        "runProvider",
       ]
     `);
   });

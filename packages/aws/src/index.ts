@@ -1,6 +1,7 @@
 // The public API of @eksa-credprov/aws. Every export is named here (no `export *`), so this file
 // is the whole surface; src/index.test.ts snapshots it.
 
+export { AwsApiError, isAwsApiError, type AwsApiErrorInit } from './aws-api-error.ts';
 export { parseEcrHost, type EcrHost } from './ecr-host.ts';
 export {
   getEcrAuthorizationToken,
@@ -33,6 +34,7 @@ export {
   ECR_READ_POLICY_NAME,
   OWNER_TAG,
   checkClusterCaCertificate,
+  defaultRoleName,
   defaultRolesAnywhereName,
   ensureRolesAnywhereSetup,
   rolesAnywhereRoleDescription,

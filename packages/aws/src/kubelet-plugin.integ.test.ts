@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createKubeletCredentialProviderConfig, toYaml } from '@eksa-credprov/core';
 import { describe, expect, it } from 'vitest';
-import { PROVIDER_FORMS, awsTestEnv, testPki } from './test-support.ts';
+import { PROVIDER_FORMS, awsTestEnv, testPki } from '@eksa-credprov/testenv';
 
 const run = promisify(execFile);
 const HARNESS = resolve(import.meta.dirname, '../../../.testenv/bin/kubelet-plugin');

@@ -1,9 +1,11 @@
 import {
+  awsPartition,
   ISSUE_CODES,
   isAwsRegion,
   parseArn,
   ValidationError,
   type ValidationIssue,
+  requireObject,
 } from '@eksa-credprov/core';
 
 /** An IAM policy document. @public */
@@ -65,7 +67,17 @@ export interface EcrReadPolicyInit {
  * @public
  */
 export function createEcrReadPolicy(init: EcrReadPolicyInit): PolicyDocument {
+  requireObject(init, 'createEcrReadPolicy');
   const issues: ValidationIssue[] = [];
+  const ids: unknown = init.registryAccountIds;
+  if (!Array.isArray(ids))
+    throw new ValidationError('invalid ECR read policy', [
+      {
+        path: 'registryAccountIds',
+        code: ISSUE_CODES.REQUIRED,
+        message: 'is required: a list of 12-digit account IDs whose registries the role may read',
+      },
+    ]);
   if (init.registryAccountIds.length === 0) {
     issues.push({
       path: 'registryAccountIds',
@@ -137,6 +149,7 @@ export interface RolesAnywhereTrustPolicyInit {
  * @public
  */
 export function createRolesAnywhereTrustPolicy(init: RolesAnywhereTrustPolicyInit): PolicyDocument {
+  requireObject(init, 'createRolesAnywhereTrustPolicy');
   const anchor = parseArn(init.trustAnchorArn, 'rolesanywhere-trust-anchor');
   const equals: Record<string, string> = {};
   const like: Record<string, string> = {};
@@ -159,10 +172,9 @@ export function createRolesAnywhereTrustPolicy(init: RolesAnywhereTrustPolicyIni
         Sid: 'RolesAnywhere',
         Effect: 'Allow',
         Principal: {
-          Service:
-            anchor.partition === 'aws-cn'
-              ? 'rolesanywhere.amazonaws.com.cn'
-              : 'rolesanywhere.amazonaws.com',
+          // China's service principals carry its DNS suffix; every other partition's are
+          // `<service>.amazonaws.com`.
+          Service: `rolesanywhere.${anchor.partition === 'aws-cn' ? awsPartition('aws-cn').dnsSuffix : 'amazonaws.com'}`,
         },
         Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
         Condition: {

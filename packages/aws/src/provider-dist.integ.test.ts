@@ -20,10 +20,10 @@ import {
   sessions,
   testFile,
   testPki,
-} from './test-support.ts';
+  ECR_IMAGE as IMAGE,
+  TEST_SECRET_ACCESS_KEY as SECRET,
+} from '@eksa-credprov/testenv';
 
-const IMAGE = '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app';
-const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const envs: Record<'keys' | 'rolesAnywhere' | 'sdk', Record<string, string>> = {
   keys: {},
   rolesAnywhere: {},

@@ -5,92 +5,26 @@
  * proxy. ECR is moto, and the faults come from a small local server in front of it (moto cannot be
  * told to fail); the proxy is a real forwarding proxy on loopback.
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
-import { connect, type AddressInfo, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { chmodSync } from 'node:fs';
 import { createRolesAnywhereCredfile, parseCredentialProviderResponse } from '@eksa-credprov/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   awsTestEnv,
+  connectProxy,
   createAnchorAndProfile,
+  ECR_HOST as HOST,
+  ECR_IMAGE as IMAGE,
   execProvider,
+  forwardTo,
   providerRequest,
+  server,
   sessions,
+  TEST_KEYS_PROFILE as KEYS,
+  TEST_SECRET_ACCESS_KEY as SECRET,
   testFile,
   testPki,
-} from './test-support.ts';
-
-const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
-const IMAGE = `${HOST}/team/app`;
-const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-const KEYS = `aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${SECRET}\nregion = us-west-2\n`;
-
-/** A local server; `handle` decides each answer. */
-async function server(
-  handle: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void,
-): Promise<{ url: string; close: () => Promise<void> }> {
-  const s = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      handle(req, res, Buffer.concat(chunks).toString('utf8'));
-    });
-  });
-  return listen(s);
-}
-
-/**
- * Starts `server` on a free loopback port. Its `close` destroys every socket it ever accepted,
- * CONNECT tunnels included (closeAllConnections only ends HTTP ones), so closing never waits.
- */
-async function listen(
-  server: http.Server | https.Server,
-): Promise<{ url: string; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const track = (socket: Socket): void => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  };
-  server.on('connection', track);
-  server.on('connect', (_req: http.IncomingMessage, socket: Socket) => {
-    track(socket);
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const scheme = server instanceof https.Server ? 'https' : 'http';
-  return {
-    url: `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((ok) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => {
-          ok();
-        });
-      }),
-  };
-}
-
-/** Sends the request on to `target` (moto, the emulator) and relays the answer. */
-function forward(
-  target: string,
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  body: string,
-): void {
-  const url = new URL(req.url ?? '/', target);
-  const out = http.request(
-    url,
-    { method: req.method, headers: { ...req.headers, host: url.host } },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    },
-  );
-  out.on('error', () => res.writeHead(502).end());
-  out.end(body);
-}
+  tlsServer,
+} from '@eksa-credprov/testenv';
 
 let keysConfig = '';
 const closers: (() => Promise<void>)[] = [];
@@ -164,7 +98,7 @@ describe('ECR answering badly', () => {
     const url = await ecr((req, res, body) => {
       calls++;
       if (calls === 1) res.writeHead(503).end('Service Unavailable');
-      else forward(awsTestEnv().moto, req, res, body);
+      else forwardTo(awsTestEnv().moto)(req, res, body);
     });
     const out = await execProvider(providerRequest(IMAGE), {
       AWS_CONFIG_FILE: keysConfig,
@@ -328,8 +262,7 @@ describe('HTTP_PROXY and NO_PROXY', () => {
     const seen: string[] = [];
     const proxy = await server((req, res, body) => {
       seen.push(`${req.method ?? ''} ${req.url ?? ''}`);
-      const url = new URL(req.url ?? '');
-      forward(url.origin, req, res, body);
+      forwardTo(new URL(req.url ?? '').origin)(req, res, body);
     });
     closers.push(proxy.close);
     const role = 'arn:aws:iam::123456789012:role/proxied';
@@ -387,61 +320,16 @@ describe('ECR over TLS: AWS_CA_BUNDLE and a CONNECT proxy', () => {
   // An https "ECR" on loopback: a self-signed certificate for 127.0.0.1 in front of moto.
   let ecrUrl = '';
   let caBundle = '';
-  const tunnels: string[] = [];
+  let tunnels: string[] = [];
   let proxyUrl = '';
   beforeAll(async () => {
-    const dir = testPki().dir;
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'tls.key'),
-        '-out',
-        join(dir, 'tls.crt'),
-      ],
-      { stdio: 'ignore' },
-    );
-    caBundle = join(dir, 'tls.crt');
-    const tls = https.createServer(
-      { key: readFileSync(join(dir, 'tls.key')), cert: readFileSync(caBundle) },
-      (req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => {
-          forward(awsTestEnv().moto, req, res, Buffer.concat(chunks).toString('utf8'));
-        });
-      },
-    );
-    const tlsListening = await listen(tls);
-    ecrUrl = tlsListening.url;
-    // A proxy that only tunnels (CONNECT), as corporate proxies do for https.
-    const proxy = http.createServer((_req, res) => res.writeHead(405).end());
-    proxy.on('connect', (req: http.IncomingMessage, client: Socket, head: Buffer) => {
-      tunnels.push(req.url ?? '');
-      const [host, port] = (req.url ?? '').split(':');
-      const upstream = connect(Number(port), host ?? '', () => {
-        client.on('close', () => upstream.destroy());
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      upstream.on('error', () => client.destroy());
-    });
-    const proxyListening = await listen(proxy);
-    proxyUrl = proxyListening.url;
-    closers.push(tlsListening.close, proxyListening.close);
+    const tls = await tlsServer(forwardTo(awsTestEnv().moto));
+    ecrUrl = tls.url;
+    caBundle = tls.caFile;
+    const proxy = await connectProxy();
+    tunnels = proxy.tunnels;
+    proxyUrl = proxy.url;
+    closers.push(tls.close, proxy.close);
   });
 
   it('trusts AWS_CA_BUNDLE on the direct path, and refuses the certificate without it', async () => {

@@ -13,9 +13,14 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { createRolesAnywhereCredfile } from '@eksa-credprov/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER_FORMS, providerRequest, testFile, testPki } from './test-support.ts';
+import {
+  PROVIDER_FORMS,
+  providerRequest,
+  testFile,
+  testPki,
+  ECR_IMAGE as IMAGE,
+} from '@eksa-credprov/testenv';
 
-const IMAGE = '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app';
 const PLANTED = {
   secretKey: 'PLANTEDsecretKEY/0000000000000000000000000',
   sessionToken: 'PLANTEDsessionTOKEN+1111111111111111111111111111==',

@@ -12,10 +12,9 @@ import {
   sessions,
   testFile,
   testPki,
-} from './test-support.ts';
-
-const IMAGE = '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app';
-const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+  ECR_IMAGE as IMAGE,
+  TEST_SECRET_ACCESS_KEY as SECRET,
+} from '@eksa-credprov/testenv';
 
 let keysConfig = '';
 let noRegionConfig = '';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSessionRequest } from './session-request.ts';
-import { awsTestEnv, control, lastSession, sessions, testPki } from './test-support.ts';
+import { awsTestEnv, control, lastSession, sessions, testPki } from '@eksa-credprov/testenv';
 
 const run = promisify(execFile);
 const ROLE = 'arn:aws:iam::123456789012:role/eksa-ecr-pull';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decimalSerial, readPrivateKey } from './certificates.ts';
 import { createSessionRequest, type SessionRequestInit } from './session-request.ts';
 import { signX509 } from './sign.ts';
-import { testPki } from './test-support.ts';
+import { testPki } from '@eksa-credprov/testenv';
 
 const ANCHOR =
   'arn:aws:rolesanywhere:us-west-2:123456789012:trust-anchor/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';

@@ -1,4 +1,11 @@
-import { ISSUE_CODES, parseArn, ValidationError, type ValidationIssue } from '@eksa-credprov/core';
+import {
+  awsPartition,
+  ISSUE_CODES,
+  parseArn,
+  ValidationError,
+  type ValidationIssue,
+  requireObject,
+} from '@eksa-credprov/core';
 import {
   checkKeyMatches,
   decimalSerial,
@@ -7,18 +14,6 @@ import {
   readPrivateKey,
 } from './certificates.ts';
 import { signX509, toAmzDate } from './sign.ts';
-
-/** DNS suffix of each partition's Roles Anywhere endpoint. */
-const DNS_SUFFIX: Readonly<Record<string, string>> = {
-  aws: 'amazonaws.com',
-  'aws-cn': 'amazonaws.com.cn',
-  'aws-us-gov': 'amazonaws.com',
-  'aws-iso': 'c2s.ic.gov',
-  'aws-iso-b': 'sc2s.sgov.gov',
-  'aws-iso-e': 'cloud.adc-e.uk',
-  'aws-iso-f': 'csp.hci.ic.gov',
-  'aws-eusc': 'amazonaws.eu',
-};
 
 /**
  * Input for {@link createSessionRequest}.
@@ -75,6 +70,7 @@ export interface SignedRequest {
  * @public
  */
 export function createSessionRequest(init: SessionRequestInit): SignedRequest {
+  requireObject(init, 'createSessionRequest');
   const issues: ValidationIssue[] = [];
   const arn = (
     field: 'trustAnchorArn' | 'profileArn' | 'roleArn',
@@ -137,8 +133,7 @@ export function createSessionRequest(init: SessionRequestInit): SignedRequest {
   }
   const region = init.region ?? anchor.region;
   const base = new URL(
-    init.endpoint ??
-      `https://rolesanywhere.${region}.${DNS_SUFFIX[anchor.partition] ?? 'amazonaws.com'}`,
+    init.endpoint ?? `https://rolesanywhere.${region}.${awsPartition(anchor.partition).dnsSuffix}`,
   );
   const query = {
     profileArn: init.profileArn,

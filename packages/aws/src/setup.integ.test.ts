@@ -11,7 +11,7 @@ import {
   teardownRolesAnywhereSetup,
   type RolesAnywhereSetupInit,
 } from './setup.ts';
-import { awsTestEnv, control, testPki } from './test-support.ts';
+import { awsTestEnv, control, forwardingProxy, listAll, testPki } from '@eksa-credprov/testenv';
 
 const credentials = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
@@ -31,8 +31,8 @@ function init(extra: Partial<RolesAnywhereSetupInit> = {}): RolesAnywhereSetupIn
 }
 
 const counts = async (): Promise<{ anchors: number; profiles: number; roles: number }> => ({
-  anchors: (await control<{ trustAnchors: unknown[] }>('GET', '/trustanchors')).trustAnchors.length,
-  profiles: (await control<{ profiles: unknown[] }>('GET', '/profiles')).profiles.length,
+  anchors: (await listAll('/trustanchors', 'trustAnchors')).length,
+  profiles: (await listAll('/profiles', 'profiles')).length,
   roles: ((await iam.send(new ListRolesCommand({}))).Roles ?? []).length,
 });
 
@@ -171,6 +171,7 @@ describe('ensureRolesAnywhereSetup against moto IAM and the emulator', () => {
     expect(String(e)).toMatch(
       /Trust anchor "eksa-someone" exists but was not created by eksa-credprov/,
     );
+    expect(isCredprovError(e) && e.code).toBe('RESOURCE_NOT_OWNED');
   });
 
   it.each([
@@ -225,6 +226,43 @@ describe('ensureRolesAnywhereSetup against moto IAM and the emulator', () => {
     }
   });
 
+  it('sends its Roles Anywhere calls through HTTP_PROXY and retries a 503, as every other AWS call here', async () => {
+    let failed = false;
+    const proxy = await forwardingProxy((req, res) => {
+      if (failed || req.method !== 'GET' || !(req.url ?? '').includes('/trustanchors'))
+        return false;
+      failed = true;
+      res
+        .writeHead(503, { 'x-amzn-errortype': 'ServiceUnavailableException' })
+        .end('{"message":"try again"}');
+      return true;
+    });
+    const saved = { ...process.env };
+    try {
+      delete process.env['NO_PROXY'];
+      delete process.env['no_proxy'];
+      process.env['HTTP_PROXY'] = proxy.url;
+      const setup = await ensureRolesAnywhereSetup(
+        init({ clusterName: 'proxied', roleName: 'proxied-role' }),
+      );
+      expect(setup.actions.trustAnchor).toBe('created');
+      const anchorCalls = proxy.seen.filter((l) => /\/trustanchors(\?|$)/.test(l));
+      expect(anchorCalls).toEqual([
+        `GET ${awsTestEnv().rolesanywhere}/trustanchors`,
+        `GET ${awsTestEnv().rolesanywhere}/trustanchors`,
+        `POST ${awsTestEnv().rolesanywhere}/trustanchors`,
+      ]);
+      expect(
+        await teardownRolesAnywhereSetup(
+          init({ clusterName: 'proxied', roleName: 'proxied-role' }),
+        ),
+      ).toEqual({ trustAnchor: true, role: true, profile: true });
+    } finally {
+      process.env = saved;
+      await proxy.close();
+    }
+  });
+
   it('teardown removes what it created and nothing else, and can run again', async () => {
     const before = await counts();
     expect(await teardownRolesAnywhereSetup(init())).toEqual({
@@ -251,5 +289,63 @@ describe('ensureRolesAnywhereSetup against moto IAM and the emulator', () => {
     expect(
       await teardownRolesAnywhereSetup(init({ clusterName: 'someone', roleName: 'someone-role' })),
     ).toEqual({ trustAnchor: false, role: false, profile: false });
+  });
+});
+
+describe('ensureRolesAnywhereSetup in an account whose lists take several pages', () => {
+  const source = {
+    sourceType: 'CERTIFICATE_BUNDLE',
+    sourceData: { x509CertificateData: '' },
+  };
+  beforeAll(async () => {
+    await control('POST', '/_emulator/reset');
+    // Others' anchors and profiles first, so that ours land on the third page of two.
+    for (let i = 0; i < 5; i++) {
+      await control('POST', '/trustanchors', {
+        name: `other-${i}`,
+        source: { ...source, sourceData: { x509CertificateData: testPki().otherCaCert } },
+        enabled: true,
+      });
+      await control('POST', '/profiles', {
+        name: `other-${i}`,
+        roleArns: ['arn:aws:iam::123456789012:role/other'],
+        enabled: true,
+      });
+    }
+    await control('POST', '/_emulator/page-size', { pageSize: 2 });
+  });
+  afterAll(async () => {
+    await control('POST', '/_emulator/reset');
+  });
+
+  it('finds its own resources past the first page: a re-run changes nothing and creates no duplicate', async () => {
+    const first = await ensureRolesAnywhereSetup(
+      init({ clusterName: 'paged', roleName: 'paged-role' }),
+    );
+    expect(first.actions).toMatchObject({ trustAnchor: 'created', profile: 'created' });
+    const before = await counts();
+    const again = await ensureRolesAnywhereSetup(
+      init({ clusterName: 'paged', roleName: 'paged-role' }),
+    );
+    expect(again.actions).toEqual({
+      trustAnchor: 'unchanged',
+      role: 'unchanged',
+      policy: 'unchanged',
+      profile: 'unchanged',
+    });
+    expect(again.trustAnchorArn).toBe(first.trustAnchorArn);
+    expect(again.profileArn).toBe(first.profileArn);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('teardown finds and removes them past the first page', async () => {
+    expect(
+      await teardownRolesAnywhereSetup(init({ clusterName: 'paged', roleName: 'paged-role' })),
+    ).toEqual({ trustAnchor: true, role: true, profile: true });
+    const names = (await listAll<{ name: string }>('/trustanchors', 'trustAnchors')).map(
+      (a) => a.name,
+    );
+    expect(names).toEqual(['other-0', 'other-1', 'other-2', 'other-3', 'other-4']);
+    expect(await listAll('/profiles', 'profiles')).toHaveLength(5);
   });
 });

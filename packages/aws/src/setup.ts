@@ -1,14 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import {
-  CreateRoleCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
   GetRoleCommand,
-  GetRolePolicyCommand,
   IAMClient,
-  PutRolePolicyCommand,
-  UpdateAssumeRolePolicyCommand,
-  type Role,
 } from '@aws-sdk/client-iam';
 import {
   createRolesAnywhereCredfile,
@@ -17,7 +13,10 @@ import {
   ISSUE_CODES,
   ValidationError,
   type ValidationIssue,
+  requireString,
+  requireObject,
 } from '@eksa-credprov/core';
+import { fromSdkError } from './aws-api-error.ts';
 import { pemBlocks } from './certificates.ts';
 import type {
   AwsCredentialIdentity,
@@ -28,22 +27,20 @@ import {
   createRolesAnywhereTrustPolicy,
   type PolicyDocument,
 } from './policies.ts';
+import { createRolesAnywhereClient, type RolesAnywhereClient } from './rolesanywhere-client.ts';
 import {
-  createRolesAnywhereClient,
-  type ProfileDetail,
-  type RolesAnywhereClient,
-  type TrustAnchorDetail,
-} from './rolesanywhere-client.ts';
+  ECR_READ_POLICY_NAME,
+  ensureProfile,
+  ensureRole,
+  ensureTrustAnchor,
+  findOurs,
+  isNoSuchEntity,
+  OWNER_TAG,
+  iamCall,
+  type SetupAction,
+} from './setup-steps.ts';
 
-/** Tag that marks what the set-up created, so a re-run finds it and teardown removes only it. @public */
-export const OWNER_TAG = 'eksa-credprov:cluster';
-/**
- * The name of the role's inline ECR read policy, in every form of the set-up (this SDK's, the
- * Pulumi component's, the AWS CDK construct's).
- *
- * @public
- */
-export const ECR_READ_POLICY_NAME = 'eksa-credprov-ecr-read';
+export { ECR_READ_POLICY_NAME, OWNER_TAG, type SetupAction } from './setup-steps.ts';
 
 /**
  * The account of the EKS Anywhere curated packages' ECR registries: what the role may read by
@@ -60,6 +57,16 @@ export const CURATED_PACKAGES_ACCOUNT_ID = '783794618700';
  */
 export function defaultRolesAnywhereName(clusterName: string): string {
   return `eksa-${clusterName}`;
+}
+
+/**
+ * The role name the examples and the Pulumi and AWS CDK forms use by default:
+ * `eksa-<clusterName>-ecr-pull`.
+ *
+ * @public
+ */
+export function defaultRoleName(clusterName: string): string {
+  return `eksa-${clusterName}-ecr-pull`;
 }
 
 /**
@@ -110,9 +117,6 @@ export interface RolesAnywhereSetupInit {
   };
 }
 
-/** What a step did. @public */
-export type SetupAction = 'created' | 'updated' | 'unchanged';
-
 /**
  * The result of {@link ensureRolesAnywhereSetup}: the ARNs and the credfile for the Secret.
  *
@@ -139,6 +143,7 @@ export interface RolesAnywhereSetup {
  * @public
  */
 export function checkClusterCaCertificate(pem: string): ValidationIssue[] {
+  requireString(pem, 'checkClusterCaCertificate');
   const blocks = pemBlocks(pem).filter((b) => b.label === 'CERTIFICATE');
   const at = (message: string): ValidationIssue[] => [
     { path: 'caCertificatePem', code: ISSUE_CODES.INVALID_VALUE, message },
@@ -172,7 +177,8 @@ function clientsFor(init: Pick<RolesAnywhereSetupInit, 'region' | 'clients'>): C
       region: init.region,
       ...(init.clients?.credentials === undefined ? {} : { credentials: init.clients.credentials }),
     });
-  // The IAM client resolves the standard credential chain; Roles Anywhere signs with the same.
+  // The IAM client resolves the standard credential chain; Roles Anywhere signs with the same,
+  // trusts the same CA bundle and goes through the same proxies.
   const credentials = init.clients?.credentials ?? (() => iam.config.credentials());
   return {
     iam,
@@ -180,59 +186,26 @@ function clientsFor(init: Pick<RolesAnywhereSetupInit, 'region' | 'clients'>): C
       region: init.region,
       credentials,
       endpoint: init.clients?.rolesAnywhereEndpoint,
+      ca: caBundle(),
     }),
     ownIam: init.clients?.iam === undefined,
   };
 }
 
-async function tagsOf(ra: RolesAnywhereClient, arn: string): Promise<Record<string, string>> {
-  const { tags } = await ra.call<{ tags?: { key: string; value: string }[] }>(
-    'ListTagsForResource',
-    { method: 'GET', path: '/ListTagsForResource', query: { resourceArn: arn } },
-  );
-  return Object.fromEntries((tags ?? []).map((t) => [t.key, t.value]));
-}
-
-function notOurs(kind: string, name: string): CredprovError {
-  return new CredprovError({
-    code: ERROR_CODES.AWS_API_ERROR,
-    message: `${kind} "${name}" exists but was not created by eksa-credprov (no ${OWNER_TAG} tag for this cluster): choose another name, or tag it ${OWNER_TAG}=<cluster> to adopt it`,
-  });
-}
-
-/** The resource of that name carrying our tag; one of that name without it is an error, or skipped for teardown. */
-async function findOurs<T extends { name: string }>(
-  ra: RolesAnywhereClient,
-  list: T[],
-  want: {
-    readonly name: string;
-    readonly arnOf: (t: T) => string;
-    readonly owner: string;
-    readonly kind: string;
-    readonly skipOthers?: boolean;
-  },
-): Promise<T | undefined> {
-  let other = false;
-  for (const item of list.filter((x) => x.name === want.name)) {
-    if ((await tagsOf(ra, want.arnOf(item)))[OWNER_TAG] === want.owner) return item;
-    other = true;
+/** The text of `AWS_CA_BUNDLE`, which the SDK's own clients trust, or undefined. */
+function caBundle(): string | undefined {
+  const file = process.env['AWS_CA_BUNDLE'];
+  if (file === undefined || file === '') return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CredprovError({
+      code: ERROR_CODES.AWS_CREDENTIALS_ERROR,
+      message: `cannot read AWS_CA_BUNDLE ${file}: ${(e as { code?: string }).code ?? String(e)}`,
+      cause: e,
+    });
   }
-  if (other && want.skipOthers !== true) throw notOurs(want.kind, want.name);
-  return undefined;
 }
-
-function isNoSuchEntity(e: unknown): boolean {
-  const name = (e as { name?: string }).name;
-  return name === 'NoSuchEntityException' || name === 'NoSuchEntity';
-}
-
-const tagList = (
-  owner: string,
-  extra: Readonly<Record<string, string>> = {},
-): { key: string; value: string }[] =>
-  Object.entries({ ...extra, [OWNER_TAG]: owner }).map(([key, value]) => ({ key, value }));
-
-const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * Sets up IAM Roles Anywhere for a cluster in one idempotent call, in the order the service
@@ -250,6 +223,7 @@ const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON
 export async function ensureRolesAnywhereSetup(
   init: RolesAnywhereSetupInit,
 ): Promise<RolesAnywhereSetup> {
+  requireObject(init, 'ensureRolesAnywhereSetup');
   try {
     return await ensure(init);
   } catch (e) {
@@ -270,9 +244,34 @@ function explainCredentials(e: unknown): unknown {
   });
 }
 
-async function ensure(init: RolesAnywhereSetupInit): Promise<RolesAnywhereSetup> {
-  const anchorName = init.trustAnchorName ?? defaultRolesAnywhereName(init.clusterName);
-  const profileName = init.profileName ?? defaultRolesAnywhereName(init.clusterName);
+type RequiredField = 'clusterName' | 'caCertificatePem' | 'region' | 'roleName';
+
+/** The fields the set-up or the teardown cannot do without, as non-empty strings. */
+function checkRequiredStrings(
+  init: Partial<Record<RequiredField, unknown>>,
+  fields: readonly RequiredField[],
+  subject: string,
+): void {
+  const issues: ValidationIssue[] = fields
+    .filter((field) => typeof init[field] !== 'string' || init[field] === '')
+    .map((field) => ({
+      path: field,
+      code: ISSUE_CODES.REQUIRED,
+      message: 'is required, as a non-empty string',
+    }));
+  if (issues.length > 0) throw new ValidationError(subject, issues);
+}
+
+function checkSetupInit(
+  init: RolesAnywhereSetupInit,
+  anchorName: string,
+  profileName: string,
+): void {
+  checkRequiredStrings(
+    init,
+    ['clusterName', 'caCertificatePem', 'region', 'roleName'],
+    'invalid IAM Roles Anywhere set-up',
+  );
   const issues = checkClusterCaCertificate(init.caCertificatePem);
   for (const [path, name] of [
     ['trustAnchorName', anchorName],
@@ -292,195 +291,54 @@ async function ensure(init: RolesAnywhereSetupInit): Promise<RolesAnywhereSetup>
       message: `${JSON.stringify(init.roleName)} is not an IAM role name (1-64 of letters, digits and +=,.@_-)`,
     });
   if (issues.length > 0) throw new ValidationError('invalid IAM Roles Anywhere set-up', issues);
+}
+
+async function ensure(init: RolesAnywhereSetupInit): Promise<RolesAnywhereSetup> {
+  const anchorName = init.trustAnchorName ?? defaultRolesAnywhereName(init.clusterName);
+  const profileName = init.profileName ?? defaultRolesAnywhereName(init.clusterName);
+  checkSetupInit(init, anchorName, profileName);
   const { iam, ra, ownIam } = clientsFor(init);
   const owner = init.clusterName;
   try {
-    // 1. Trust anchor.
-    const source = {
-      sourceType: 'CERTIFICATE_BUNDLE',
-      sourceData: { x509CertificateData: init.caCertificatePem },
-    };
-    const { trustAnchors } = await ra.call<{ trustAnchors: TrustAnchorDetail[] }>(
-      'ListTrustAnchors',
-      { method: 'GET', path: '/trustanchors' },
-    );
-    let anchor = await findOurs(ra, trustAnchors, {
+    const { anchor, action: anchorAction } = await ensureTrustAnchor(ra, {
       name: anchorName,
-      arnOf: (a) => a.trustAnchorArn,
       owner,
-      kind: 'Trust anchor',
+      caCertificatePem: init.caCertificatePem,
+      tags: init.tags,
     });
-    let anchorAction: SetupAction = 'unchanged';
-    if (anchor === undefined) {
-      anchor = (
-        await ra.call<{ trustAnchor: TrustAnchorDetail }>('CreateTrustAnchor', {
-          method: 'POST',
-          path: '/trustanchors',
-          body: { name: anchorName, source, enabled: true, tags: tagList(owner, init.tags) },
-        })
-      ).trustAnchor;
-      anchorAction = 'created';
-    } else {
-      if (
-        (anchor.source.sourceData.x509CertificateData ?? '').trim() !== init.caCertificatePem.trim()
-      ) {
-        anchor = (
-          await ra.call<{ trustAnchor: TrustAnchorDetail }>('UpdateTrustAnchor', {
-            method: 'PATCH',
-            path: `/trustanchor/${anchor.trustAnchorId}`,
-            body: { source },
-          })
-        ).trustAnchor;
-        anchorAction = 'updated';
-      }
-      if (!anchor.enabled) {
-        anchor = (
-          await ra.call<{ trustAnchor: TrustAnchorDetail }>('EnableTrustAnchor', {
-            method: 'POST',
-            path: `/trustanchor/${anchor.trustAnchorId}/enable`,
-          })
-        ).trustAnchor;
-        anchorAction = 'updated';
-      }
-    }
-
-    // 2. Role, trust policy and permissions.
-    const trust = createRolesAnywhereTrustPolicy({
-      trustAnchorArn: anchor.trustAnchorArn,
-      ...(init.subject === undefined ? {} : { subject: init.subject }),
+    const role = await ensureRole(iam, {
+      roleName: init.roleName,
+      owner,
+      description: rolesAnywhereRoleDescription(owner),
+      trustPolicy: createRolesAnywhereTrustPolicy({
+        trustAnchorArn: anchor.trustAnchorArn,
+        ...(init.subject === undefined ? {} : { subject: init.subject }),
+      }),
+      policy:
+        init.policy ?? createEcrReadPolicy({ registryAccountIds: [CURATED_PACKAGES_ACCOUNT_ID] }),
+      tags: init.tags,
     });
-    let role: Role | undefined;
-    try {
-      role = (await iam.send(new GetRoleCommand({ RoleName: init.roleName }))).Role;
-    } catch (e) {
-      if (!isNoSuchEntity(e)) throw e;
-    }
-    let roleAction: SetupAction = 'unchanged';
-    if (role === undefined) {
-      role = (
-        await iam.send(
-          new CreateRoleCommand({
-            RoleName: init.roleName,
-            AssumeRolePolicyDocument: JSON.stringify(trust),
-            Tags: Object.entries({ ...init.tags, [OWNER_TAG]: owner }).map(([Key, Value]) => ({
-              Key,
-              Value,
-            })),
-            Description: rolesAnywhereRoleDescription(owner),
-          }),
-        )
-      ).Role;
-      roleAction = 'created';
-    } else {
-      if (!(role.Tags ?? []).some((t) => t.Key === OWNER_TAG && t.Value === owner))
-        throw notOurs('IAM role', init.roleName);
-      const current: unknown = JSON.parse(
-        decodeURIComponent(role.AssumeRolePolicyDocument ?? '{}'),
-      );
-      if (!sameJson(current, trust)) {
-        await iam.send(
-          new UpdateAssumeRolePolicyCommand({
-            RoleName: init.roleName,
-            PolicyDocument: JSON.stringify(trust),
-          }),
-        );
-        roleAction = 'updated';
-      }
-    }
-    const roleArn = role?.Arn;
-    if (roleArn === undefined)
-      throw new CredprovError({
-        code: ERROR_CODES.AWS_API_ERROR,
-        message: `IAM returned no ARN for role ${init.roleName}`,
-      });
-    const policy =
-      init.policy ?? createEcrReadPolicy({ registryAccountIds: [CURATED_PACKAGES_ACCOUNT_ID] });
-    let policyAction: SetupAction = 'created';
-    try {
-      const existing = await iam.send(
-        new GetRolePolicyCommand({ RoleName: init.roleName, PolicyName: ECR_READ_POLICY_NAME }),
-      );
-      policyAction = sameJson(
-        JSON.parse(decodeURIComponent(existing.PolicyDocument ?? '{}')),
-        policy,
-      )
-        ? 'unchanged'
-        : 'updated';
-    } catch (e) {
-      if (!isNoSuchEntity(e)) throw e;
-    }
-    if (policyAction !== 'unchanged')
-      await iam.send(
-        new PutRolePolicyCommand({
-          RoleName: init.roleName,
-          PolicyName: ECR_READ_POLICY_NAME,
-          PolicyDocument: JSON.stringify(policy),
-        }),
-      );
-
-    // 3. Profile.
-    const duration = init.sessionDurationSeconds ?? DEFAULT_SESSION_DURATION_SECONDS;
-    const { profiles } = await ra.call<{ profiles: ProfileDetail[] }>('ListProfiles', {
-      method: 'GET',
-      path: '/profiles',
-    });
-    let profile = await findOurs(ra, profiles, {
+    const { profile, action: profileAction } = await ensureProfile(ra, {
       name: profileName,
-      arnOf: (p) => p.profileArn,
       owner,
-      kind: 'Profile',
+      roleArn: role.roleArn,
+      durationSeconds: init.sessionDurationSeconds ?? DEFAULT_SESSION_DURATION_SECONDS,
+      tags: init.tags,
     });
-    let profileAction: SetupAction = 'unchanged';
-    if (profile === undefined) {
-      profile = (
-        await ra.call<{ profile: ProfileDetail }>('CreateProfile', {
-          method: 'POST',
-          path: '/profiles',
-          body: {
-            name: profileName,
-            roleArns: [roleArn],
-            durationSeconds: duration,
-            enabled: true,
-            tags: tagList(owner, init.tags),
-          },
-        })
-      ).profile;
-      profileAction = 'created';
-    } else {
-      if (!sameJson(profile.roleArns, [roleArn]) || profile.durationSeconds !== duration) {
-        profile = (
-          await ra.call<{ profile: ProfileDetail }>('UpdateProfile', {
-            method: 'PATCH',
-            path: `/profile/${profile.profileId}`,
-            body: { roleArns: [roleArn], durationSeconds: duration },
-          })
-        ).profile;
-        profileAction = 'updated';
-      }
-      if (!profile.enabled) {
-        profile = (
-          await ra.call<{ profile: ProfileDetail }>('EnableProfile', {
-            method: 'POST',
-            path: `/profile/${profile.profileId}/enable`,
-          })
-        ).profile;
-        profileAction = 'updated';
-      }
-    }
     return {
-      roleArn,
+      roleArn: role.roleArn,
       trustAnchorArn: anchor.trustAnchorArn,
       profileArn: profile.profileArn,
       credfile: createRolesAnywhereCredfile({
         region: init.region,
-        roleArn,
+        roleArn: role.roleArn,
         trustAnchorArn: anchor.trustAnchorArn,
         profileArn: profile.profileArn,
       }),
       actions: {
         trustAnchor: anchorAction,
-        role: roleAction,
-        policy: policyAction,
+        role: role.role,
+        policy: role.policy,
         profile: profileAction,
       },
     };
@@ -503,61 +361,55 @@ export async function teardownRolesAnywhereSetup(
     'clusterName' | 'region' | 'roleName' | 'trustAnchorName' | 'profileName' | 'clients'
   >,
 ): Promise<{ readonly trustAnchor: boolean; readonly role: boolean; readonly profile: boolean }> {
+  requireObject(init, 'teardownRolesAnywhereSetup');
+  checkRequiredStrings(
+    init,
+    ['clusterName', 'region', 'roleName'],
+    'invalid IAM Roles Anywhere teardown',
+  );
   const { iam, ra, ownIam } = clientsFor(init);
   const owner = init.clusterName;
   try {
-    const { profiles } = await ra.call<{ profiles: ProfileDetail[] }>('ListProfiles', {
-      method: 'GET',
-      path: '/profiles',
-    });
-    const profile = await findOurs(ra, profiles, {
+    const profile = await findOurs(ra, await ra.listProfiles(), {
       name: init.profileName ?? defaultRolesAnywhereName(owner),
       arnOf: (p) => p.profileArn,
       owner,
       kind: 'Profile',
       skipOthers: true,
     });
-    if (profile !== undefined)
-      await ra.call('DeleteProfile', { method: 'DELETE', path: `/profile/${profile.profileId}` });
-    let roleDeleted = false;
-    try {
-      const role = (await iam.send(new GetRoleCommand({ RoleName: init.roleName }))).Role;
-      // A role of that name that is not ours is left alone.
-      if ((role?.Tags ?? []).some((t) => t.Key === OWNER_TAG && t.Value === owner)) {
-        await iam
-          .send(
-            new DeleteRolePolicyCommand({
-              RoleName: init.roleName,
-              PolicyName: ECR_READ_POLICY_NAME,
-            }),
-          )
-          .catch((e: unknown) => {
-            if (!isNoSuchEntity(e)) throw e;
-          });
-        await iam.send(new DeleteRoleCommand({ RoleName: init.roleName }));
-        roleDeleted = true;
-      }
-    } catch (e) {
-      if (!isNoSuchEntity(e)) throw e;
-    }
-    const { trustAnchors } = await ra.call<{ trustAnchors: TrustAnchorDetail[] }>(
-      'ListTrustAnchors',
-      { method: 'GET', path: '/trustanchors' },
-    );
-    const anchor = await findOurs(ra, trustAnchors, {
+    if (profile !== undefined) await ra.deleteProfile(profile.profileId);
+    const roleDeleted = await deleteOurRole(iam, init.roleName, owner);
+    const anchor = await findOurs(ra, await ra.listTrustAnchors(), {
       name: init.trustAnchorName ?? defaultRolesAnywhereName(owner),
       arnOf: (a) => a.trustAnchorArn,
       owner,
       kind: 'Trust anchor',
       skipOthers: true,
     });
-    if (anchor !== undefined)
-      await ra.call('DeleteTrustAnchor', {
-        method: 'DELETE',
-        path: `/trustanchor/${anchor.trustAnchorId}`,
-      });
+    if (anchor !== undefined) await ra.deleteTrustAnchor(anchor.trustAnchorId);
     return { trustAnchor: anchor !== undefined, role: roleDeleted, profile: profile !== undefined };
   } finally {
     if (ownIam) iam.destroy();
   }
+}
+
+/** Deletes the role and its policy when the role carries our tag; one that is not ours is left alone. */
+async function deleteOurRole(iam: IAMClient, roleName: string, owner: string): Promise<boolean> {
+  let role;
+  try {
+    role = (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
+  } catch (e) {
+    if (isNoSuchEntity(e)) return false;
+    throw fromSdkError(e, 'IAM GetRole');
+  }
+  if (!(role?.Tags ?? []).some((t) => t.Key === OWNER_TAG && t.Value === owner)) return false;
+  try {
+    await iam.send(
+      new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: ECR_READ_POLICY_NAME }),
+    );
+  } catch (e) {
+    if (!isNoSuchEntity(e)) throw fromSdkError(e, 'IAM DeleteRolePolicy');
+  }
+  await iamCall('DeleteRole', () => iam.send(new DeleteRoleCommand({ RoleName: roleName })));
+  return true;
 }

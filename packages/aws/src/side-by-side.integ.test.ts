@@ -23,11 +23,11 @@ import {
   providerRequest,
   testFile,
   testPki,
-} from './test-support.ts';
+  TEST_SECRET_ACCESS_KEY as SECRET,
+} from '@eksa-credprov/testenv';
 
 const UPSTREAM = resolve(import.meta.dirname, '../../../.testenv/bin/ecr-credential-provider');
 const KEY = 'AKIAIOSFODNN7EXAMPLE';
-const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const OTHER_KEY = 'AKIAI44QH8DHBEXAMPLE';
 const TOKEN = 'FwoGZXIvYXdzEJr//////////wEaDAbc+def/ghi==';
 const ECR_IMAGE = '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app:v1';

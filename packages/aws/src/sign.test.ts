@@ -7,6 +7,7 @@ import {
 } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isValidationError } from '@eksa-credprov/core';
 import { describe, expect, it } from 'vitest';
 import { decimalSerial, readPrivateKey } from './certificates.ts';
 import { Hash } from '@smithy/hash-node';
@@ -269,5 +270,39 @@ describe('HMAC SigV4 signing agrees with @smithy/signature-v4', () => {
       { signingDate: date },
     );
     expect(ours.authorization).toBe(signed.headers['authorization']);
+  });
+});
+
+describe('signX509 with a key it cannot sign with', () => {
+  const input = {
+    method: 'POST',
+    path: '/sessions',
+    query: {},
+    headers: { host: 'rolesanywhere.us-west-2.amazonaws.com' },
+    body: '{}',
+    amzDate: '20260101T000000Z',
+    region: 'us-west-2',
+    serialNumber: '1',
+  };
+  it.each([
+    [
+      'no key',
+      undefined,
+      /privateKey: IAM Roles Anywhere signs with RSA or EC keys; this is not a private key/,
+    ],
+    [
+      'an Ed25519 key',
+      generateKeyPairSync('ed25519').privateKey,
+      /privateKey: .*this key is ed25519/,
+    ],
+  ])('refuses %s with a ValidationError naming privateKey', (_name, privateKey, message) => {
+    let thrown: unknown;
+    try {
+      signX509({ ...input, privateKey: privateKey as never });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(isValidationError(thrown)).toBe(true);
+    expect(String(thrown)).toMatch(message);
   });
 });

@@ -6,6 +6,7 @@
  * @internal
  */
 import { createHash, createHmac, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import { ISSUE_CODES, requireObject, ValidationError } from '@eksa-credprov/core';
 
 /** Algorithm names by private key type. */
 export const X509_ALGORITHMS = {
@@ -87,11 +88,16 @@ function canonicalRequestOf(input: CanonicalInput): {
 
 /** Signs a request with the certificate's key (`AWS4-X509-RSA-SHA256` or `AWS4-X509-ECDSA-SHA256`). */
 export function signX509(input: X509SigningInput): X509Signature {
-  const keyType = input.privateKey.asymmetricKeyType;
+  requireObject(input, 'signX509');
+  const keyType = (input.privateKey as Partial<KeyObject> | undefined)?.asymmetricKeyType;
   if (keyType !== 'rsa' && keyType !== 'ec') {
-    throw new Error(
-      `IAM Roles Anywhere signs with RSA or EC keys; this key is ${keyType ?? 'of an unknown type'}`,
-    );
+    throw new ValidationError('cannot sign the IAM Roles Anywhere request', [
+      {
+        path: 'privateKey',
+        code: ISSUE_CODES.INVALID_VALUE,
+        message: `IAM Roles Anywhere signs with RSA or EC keys; ${keyType === undefined ? 'this is not a private key' : `this key is ${keyType}`}`,
+      },
+    ]);
   }
   const algorithm = X509_ALGORITHMS[keyType];
   const { canonicalRequest, signedHeaders } = canonicalRequestOf(input);
@@ -130,6 +136,7 @@ const hmac = (key: string | Buffer, data: string): Buffer =>
  * sign.test.ts; used where loading the AWS SDK would cost more than the request itself.
  */
 export function signHmac(input: HmacSigningInput): X509Signature {
+  requireObject(input, 'signHmac');
   const { canonicalRequest, signedHeaders } = canonicalRequestOf(input);
   const day = input.amzDate.slice(0, 8);
   const scope = `${day}/${input.region}/${input.service}/aws4_request`;

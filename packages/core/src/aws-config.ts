@@ -13,6 +13,7 @@
  * either SDK would read differently (quotes, comment markers, white space at the ends, names with
  * characters the JavaScript SDK does not accept) are refused.
  */
+import { requireObject } from './input.ts';
 import { ISSUE_CODES } from './errors.ts';
 import { createIssueCollector, joinPath, quote, type IssueCollector } from './issues.ts';
 
@@ -249,6 +250,7 @@ export function parseAwsSharedConfig(files: {
   readonly config?: string | undefined;
   readonly credentials?: string | undefined;
 }): AwsSharedConfig {
+  requireObject(files, 'parseAwsSharedConfig');
   const ignored: AwsConfigIgnoredSection[] = [];
   const profiles = new Map<string, Record<string, string>>();
   // The section each profile's checks apply to: as the Go SDK's, the credentials file's when it
@@ -440,6 +442,7 @@ export function formatAwsConfigFile(
     readonly skipUnwritable?: boolean;
   } = {},
 ): string {
+  requireObject(init, 'formatAwsConfigFile');
   const kind = options.kind ?? 'config';
   const issues = createIssueCollector();
   const out: string[] = [];

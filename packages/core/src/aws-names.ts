@@ -1,3 +1,4 @@
+import { requireString } from './input.ts';
 import { ISSUE_CODES, ValidationError, type ValidationIssue } from './errors.ts';
 import { quote } from './issues.ts';
 
@@ -7,16 +8,80 @@ import { quote } from './issues.ts';
  */
 const REGION = /^[a-z]{2,4}(-[a-z]+){1,3}-[0-9]{1,2}$/;
 
-const PARTITIONS = [
-  'aws',
-  'aws-cn',
-  'aws-us-gov',
-  'aws-iso',
-  'aws-iso-b',
-  'aws-iso-e',
-  'aws-iso-f',
-  'aws-eusc',
-] as const;
+/**
+ * One AWS partition: its ID (the second field of an ARN), which region codes belong to it, and
+ * the DNS suffixes of its service endpoints.
+ *
+ * @public
+ */
+export interface AwsPartition {
+  /** `aws`, `aws-cn`, `aws-us-gov`, ... */
+  readonly id: string;
+  /** The prefix of its region codes; `''` for `aws`, which takes every region no other claims. */
+  readonly regionPrefix: string;
+  /** Service endpoints are `<service>.<region>.<dnsSuffix>`. */
+  readonly dnsSuffix: string;
+  /** Dual-stack endpoints' suffix, where the partition has them. */
+  readonly dualStackDnsSuffix?: string;
+}
+
+const AWS_COMMERCIAL: AwsPartition = {
+  id: 'aws',
+  regionPrefix: '',
+  dnsSuffix: 'amazonaws.com',
+  dualStackDnsSuffix: 'on.aws',
+};
+
+/**
+ * Every AWS partition, as the AWS SDKs' endpoint rules (`partitions.json`) list them. The one
+ * table of partitions, region prefixes and DNS suffixes in this SDK.
+ *
+ * @public
+ */
+export const AWS_PARTITIONS: readonly AwsPartition[] = [
+  {
+    id: 'aws-cn',
+    regionPrefix: 'cn-',
+    dnsSuffix: 'amazonaws.com.cn',
+    dualStackDnsSuffix: 'on.amazonwebservices.com.cn',
+  },
+  {
+    id: 'aws-us-gov',
+    regionPrefix: 'us-gov-',
+    dnsSuffix: 'amazonaws.com',
+    dualStackDnsSuffix: 'on.aws',
+  },
+  { id: 'aws-iso-b', regionPrefix: 'us-isob-', dnsSuffix: 'sc2s.sgov.gov' },
+  { id: 'aws-iso-f', regionPrefix: 'us-isof-', dnsSuffix: 'csp.hci.ic.gov' },
+  { id: 'aws-iso', regionPrefix: 'us-iso-', dnsSuffix: 'c2s.ic.gov' },
+  { id: 'aws-iso-e', regionPrefix: 'eu-isoe-', dnsSuffix: 'cloud.adc-e.uk' },
+  { id: 'aws-eusc', regionPrefix: 'eusc-', dnsSuffix: 'amazonaws.eu' },
+  AWS_COMMERCIAL,
+];
+
+/**
+ * The partition a region belongs to (`cn-north-1` → `aws-cn`); `aws` for any region no other
+ * partition claims, as the SDKs' endpoint rules do.
+ *
+ * @public
+ */
+export function partitionOfRegion(region: string): AwsPartition {
+  requireString(region, 'partitionOfRegion');
+  return (
+    AWS_PARTITIONS.find((p) => p.regionPrefix !== '' && region.startsWith(p.regionPrefix)) ??
+    AWS_COMMERCIAL
+  );
+}
+
+/**
+ * The partition with this ID, or `aws` for an ID this SDK does not know.
+ *
+ * @public
+ */
+export function awsPartition(id: string): AwsPartition {
+  requireString(id, 'awsPartition');
+  return AWS_PARTITIONS.find((p) => p.id === id) ?? AWS_COMMERCIAL;
+}
 
 /**
  * True when `value` is an AWS region code such as `us-west-2`, `us-gov-east-1`, `cn-north-1` or
@@ -110,7 +175,7 @@ export function checkArn(value: unknown, kind: ArnKind): { arn?: Arn; problem?: 
   const wrong = (what: string): { problem: string } => ({
     problem: `${quote(value)} ${what}; expected ${expected}`,
   });
-  if (!(PARTITIONS as readonly string[]).includes(arn.partition))
+  if (!AWS_PARTITIONS.some((p) => p.id === arn.partition))
     return wrong(`has unknown partition ${quote(arn.partition)}`);
   if (arn.service !== want.service || arn.resourceType !== want.type) {
     return wrong(`is a ${arn.service} ${arn.resourceType} ARN`);
@@ -144,6 +209,7 @@ export function checkArn(value: unknown, kind: ArnKind): { arn?: Arn; problem?: 
  * @public
  */
 export function parseArn(value: string, kind: ArnKind): Arn {
+  requireString(value, 'parseArn');
   const { arn, problem } = checkArn(value, kind);
   if (arn === undefined) {
     const issue: ValidationIssue = {

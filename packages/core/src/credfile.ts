@@ -1,3 +1,4 @@
+import { requireObject, requireString } from './input.ts';
 import { formatAwsConfigFile, type AwsConfigProfile } from './aws-config.ts';
 import { checkArn, checkRegion } from './aws-names.ts';
 import { ISSUE_CODES, type ValidationIssue } from './errors.ts';
@@ -51,6 +52,7 @@ export interface RolesAnywhereCredfileInit {
  * @public
  */
 export function createRolesAnywhereCredfile(init: RolesAnywhereCredfileInit): string {
+  requireObject(init, 'createRolesAnywhereCredfile');
   const issues = createIssueCollector();
   checkCredfileInit(init, issues);
   issues.throwIfErrors('invalid IAM Roles Anywhere credfile');
@@ -170,6 +172,7 @@ export interface RolesAnywhereSecretInit extends RolesAnywhereCredfileInit {
  * @public
  */
 export function createRolesAnywhereSecret(init: RolesAnywhereSecretInit): Secret {
+  requireObject(init, 'createRolesAnywhereSecret');
   const issues = createIssueCollector();
   checkCredfileInit(init, issues);
   checkSecretMetadata(init, issues);
@@ -270,6 +273,7 @@ export function parseRolesAnywhereCredfile(
   text: string,
   options: { readonly profile?: string } = {},
 ): ParsedRolesAnywhereCredfile {
+  requireString(text, 'parseRolesAnywhereCredfile');
   const issues = createIssueCollector();
   const profile = options.profile ?? 'default';
   const { settings } = readAwsConfig(text, '', issues);
@@ -302,6 +306,7 @@ export function parseRolesAnywhereProfile(
   section: AwsConfigProfile,
   options: { readonly profile?: string } = {},
 ): ParsedRolesAnywhereCredfile {
+  requireObject(section, 'parseRolesAnywhereProfile');
   const profile = options.profile ?? 'default';
   const issues = createIssueCollector();
   const fail = (path: string, message: string): never => {

@@ -1,3 +1,4 @@
+import { requireObject } from './input.ts';
 import { ISSUE_CODES, ValidationError } from './errors.ts';
 import { base64, checkSecretMetadata, checkSecretValue, type Secret } from './secret.ts';
 import { createIssueCollector } from './issues.ts';
@@ -30,6 +31,7 @@ export interface DockerConfigSecretInit {
  * @public
  */
 export function createDockerConfigSecret(init: DockerConfigSecretInit): Secret {
+  requireObject(init, 'createDockerConfigSecret');
   const issues = createIssueCollector();
   if (typeof init.name !== 'string' || init.name === '')
     issues.error('name', ISSUE_CODES.REQUIRED, 'is required');

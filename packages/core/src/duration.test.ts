@@ -6,7 +6,7 @@ import {
   parseGoDuration,
   parseGoDurationNanos,
 } from './duration.ts';
-import { isValidationError } from './errors.ts';
+import { isValidationError, ValidationError } from './errors.ts';
 
 const S = 1_000_000_000n;
 const M = 60n * S;
@@ -130,7 +130,7 @@ describe('Go durations', () => {
   it('formatGoDuration formats milliseconds as Go does', () => {
     expect(formatGoDuration(21_600_000)).toBe('6h0m0s');
     expect(formatGoDuration(0.5)).toBe('500µs');
-    expect(() => formatGoDuration(Number.NaN)).toThrow(RangeError);
+    expect(() => formatGoDuration(Number.NaN)).toThrow(ValidationError);
   });
 
   it('round-trips: parse(format(d)) === d', () => {

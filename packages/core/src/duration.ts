@@ -1,4 +1,6 @@
+import { requireString } from './input.ts';
 import { ISSUE_CODES, ValidationError } from './errors.ts';
+import { describeType } from './issues.ts';
 
 const NS = {
   ns: 1n,
@@ -120,6 +122,7 @@ function leadingFraction(digits: string): { f: bigint; scale: number } {
  * @public
  */
 export function parseGoDuration(text: string): number {
+  requireString(text, 'parseGoDuration');
   const parsed = parseGoDurationNanos(text);
   if (!parsed.ok) {
     throw new ValidationError('invalid duration', [
@@ -145,8 +148,14 @@ export const DURATION_HINT =
  * @public
  */
 export function formatGoDuration(milliseconds: number): string {
-  if (!Number.isFinite(milliseconds))
-    throw new RangeError(`formatGoDuration: ${milliseconds} is not a finite number`);
+  if (typeof milliseconds !== 'number' || !Number.isFinite(milliseconds))
+    throw new ValidationError('invalid formatGoDuration argument', [
+      {
+        path: '',
+        code: ISSUE_CODES.INVALID_VALUE,
+        message: `formatGoDuration takes a finite number of milliseconds, found ${describeType(milliseconds)}${typeof milliseconds === 'number' ? ` ${milliseconds}` : ''}`,
+      },
+    ]);
   return formatGoDurationNanos(BigInt(Math.round(milliseconds * 1e6)));
 }
 

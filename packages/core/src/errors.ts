@@ -26,6 +26,17 @@ export const ERROR_CODES = {
   AWS_CREDENTIALS_ERROR: 'AWS_CREDENTIALS_ERROR',
   /** An AWS API other than the credential sources answered with an error (ECR, IAM, ...). */
   AWS_API_ERROR: 'AWS_API_ERROR',
+  /**
+   * A resource of the name this SDK would use exists but was not made by it (no owner tag for
+   * this cluster): choose another name, or tag it to adopt it. Never overwritten.
+   */
+  RESOURCE_NOT_OWNED: 'RESOURCE_NOT_OWNED',
+  /** The API server does not serve what is needed (the EKS Anywhere CRDs, an API group). */
+  KUBE_DISCOVERY_FAILED: 'KUBE_DISCOVERY_FAILED',
+  /** A Package the controller reports failed (its state and detail are in the message). */
+  PACKAGE_FAILED: 'PACKAGE_FAILED',
+  /** A cluster object was found but its content is unusable (a Secret without its key, a kubeconfig that does not parse). */
+  KUBE_OBJECT_INVALID: 'KUBE_OBJECT_INVALID',
 } as const;
 
 /** @public */

@@ -1,3 +1,4 @@
+import { requireString } from './input.ts';
 import { ISSUE_CODES, ValidationError } from './errors.ts';
 import { fromByteString, goUrlParse, toByteString } from './go-url.ts';
 
@@ -19,6 +20,7 @@ const isOptionalPort = (port: string): boolean => /^(?::[0-9]*)?$/.test(port);
  * @public
  */
 export function imageRegistryHost(image: string): string {
+  requireString(image, 'imageRegistryHost');
   const raw = toByteString(image.includes('://') ? image : `https://${image}`);
   const colon = raw.indexOf(':');
   const parsed = /^[A-Za-z][A-Za-z0-9+.-]*$/.test(raw.slice(0, colon))

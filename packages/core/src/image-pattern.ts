@@ -1,3 +1,4 @@
+import { requireString } from './input.ts';
 import { ISSUE_CODES, ValidationError, type ValidationIssue } from './errors.ts';
 import { BadPatternError, goFilepathMatch } from './go-glob.ts';
 import { fromByteString, goSplitHostPort, goUrlParse, toByteString } from './go-url.ts';
@@ -94,6 +95,8 @@ function urlsMatch(glob: CompiledUrl, target: CompiledUrl): boolean {
  * @public
  */
 export function matchImage(pattern: string, image: string): boolean {
+  requireString(pattern, 'matchImage');
+  requireString(image, 'matchImage');
   const glob = compile(pattern);
   if (!glob.ok) return false;
   const target = compile(image);
@@ -113,6 +116,7 @@ export function matchImage(pattern: string, image: string): boolean {
  * @public
  */
 export function parseImagePattern(pattern: string): ImagePattern {
+  requireString(pattern, 'parseImagePattern');
   const compiled = compile(pattern);
   if (!compiled.ok) {
     throw new ValidationError(`invalid image pattern ${quote(pattern)}`, [
@@ -154,6 +158,7 @@ function rejection(pattern: string, goError: string): ValidationIssue {
  * @public
  */
 export function validateImagePattern(pattern: string): readonly ValidationIssue[] {
+  requireString(pattern, 'validateImagePattern');
   const compiled = compile(pattern);
   if (!compiled.ok) return [rejection(pattern, compiled.error)];
   const never = (why: string): ValidationIssue => ({

@@ -5,6 +5,7 @@ describe('@eksa-credprov/core export list', () => {
   it('@eksa-credprov/core', async () => {
     expect(Object.keys(await import('./index.ts')).sort()).toMatchInlineSnapshot(`
       [
+        "AWS_PARTITIONS",
         "AWS_SECRET_FORMS",
         "CACHE_KEY_TYPES",
         "CREDENTIAL_PROVIDER_API_VERSIONS",
@@ -33,6 +34,7 @@ describe('@eksa-credprov/core export list', () => {
         "SECRET_GVK",
         "SIGNING_HELPER_COMMAND",
         "ValidationError",
+        "awsPartition",
         "createAwsCredentialsSecret",
         "createCredentialProviderPackage",
         "createCredentialProviderRequest",
@@ -41,6 +43,7 @@ describe('@eksa-credprov/core export list', () => {
         "createKubeletCredentialProviderConfig",
         "createRolesAnywhereCredfile",
         "createRolesAnywhereSecret",
+        "dropUndefined",
         "formatAwsConfigFile",
         "formatGoDuration",
         "imageRegistryHost",
@@ -60,6 +63,9 @@ describe('@eksa-credprov/core export list', () => {
         "parseRolesAnywhereCredfile",
         "parseRolesAnywhereProfile",
         "parseYaml",
+        "partitionOfRegion",
+        "requireObject",
+        "requireString",
         "resolveCredentialProviderPackageConfig",
         "safeText",
         "toYaml",

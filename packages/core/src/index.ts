@@ -13,6 +13,8 @@ export {
   type IssueCode,
   type ValidationIssue,
 } from './errors.ts';
+export { dropUndefined, type Defined } from './defined.ts';
+export { requireObject, requireString } from './input.ts';
 export { formatGoDuration, parseGoDuration } from './duration.ts';
 export { imageRegistryHost } from './image-host.ts';
 export { safeText, type SafeTextOptions } from './safe-text.ts';
@@ -22,7 +24,16 @@ export {
   validateImagePattern,
   type ImagePattern,
 } from './image-pattern.ts';
-export { isAwsRegion, parseArn, type Arn, type ArnKind } from './aws-names.ts';
+export {
+  AWS_PARTITIONS,
+  awsPartition,
+  isAwsRegion,
+  parseArn,
+  partitionOfRegion,
+  type Arn,
+  type ArnKind,
+  type AwsPartition,
+} from './aws-names.ts';
 export {
   formatAwsConfigFile,
   parseAwsSharedConfig,

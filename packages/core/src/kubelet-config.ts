@@ -1,3 +1,4 @@
+import { requireObject } from './input.ts';
 import { ISSUE_CODES } from './errors.ts';
 import { createIssueCollector, joinPath, quote, type IssueCollector } from './issues.ts';
 import {
@@ -130,6 +131,7 @@ function isLegacyKubernetes(version: string | undefined, issues: IssueCollector)
 export function createKubeletCredentialProviderConfig(
   init: KubeletCredentialProviderConfigInit = {},
 ): KubeletCredentialProviderConfig {
+  requireObject(init, 'createKubeletCredentialProviderConfig');
   const issues = createIssueCollector();
   const legacy = isLegacyKubernetes(init.kubernetesVersion, issues);
   const configVersion = legacy

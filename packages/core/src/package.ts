@@ -1,3 +1,5 @@
+import { requireObject } from './input.ts';
+import { dropUndefined } from './defined.ts';
 import { DURATION_HINT, parseGoDurationNanos } from './duration.ts';
 import { ISSUE_CODES, isValidationError, type ValidationIssue } from './errors.ts';
 import { validateImagePattern } from './image-pattern.ts';
@@ -275,6 +277,7 @@ export interface CredentialProviderPackageInit {
 export function resolveCredentialProviderPackageConfig(
   init: CredentialProviderPackageConfigInit = {},
 ): CredentialProviderPackageConfig {
+  requireObject(init, 'resolveCredentialProviderPackageConfig');
   const credential = (init.credential ?? [{}]).map((c): CredentialConfig => ({
     matchImages: c.matchImages ?? DEFAULT_MATCH_IMAGES,
     profile: c.profile ?? 'default',
@@ -293,15 +296,6 @@ export function resolveCredentialProviderPackageConfig(
     podAnnotations: init.podAnnotations,
     extraValues: init.extraValues,
   });
-}
-
-/** `T` with every key that may be `undefined` made optional instead (for exactOptionalPropertyTypes). */
-type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
-  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
-};
-
-function dropUndefined<T extends Record<string, unknown>>(value: T): Defined<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Defined<T>;
 }
 
 /**
@@ -326,6 +320,7 @@ function dropUndefined<T extends Record<string, unknown>>(value: T): Defined<T> 
  * @public
  */
 export function createCredentialProviderPackage(init: CredentialProviderPackageInit): Package {
+  requireObject(init, 'createCredentialProviderPackage');
   const issues = createIssueCollector();
   const config = resolveCredentialProviderPackageConfig(init.config);
   checkClusterName(init.clusterName, 'clusterName', issues);

@@ -1,3 +1,4 @@
+import { requireObject } from './input.ts';
 import { parseGoDurationNanos } from './duration.ts';
 import { ISSUE_CODES } from './errors.ts';
 import { goUrlParse, toByteString } from './go-url.ts';
@@ -93,6 +94,7 @@ export interface CredentialProviderRequestInit {
 export function createCredentialProviderRequest(
   init: CredentialProviderRequestInit,
 ): CredentialProviderRequest {
+  requireObject(init, 'createCredentialProviderRequest');
   const request = {
     kind: 'CredentialProviderRequest',
     apiVersion: init.apiVersion ?? CREDENTIAL_PROVIDER_API_VERSIONS.v1,
@@ -170,6 +172,7 @@ export interface CredentialProviderResponseInit {
 export function createCredentialProviderResponse(
   init: CredentialProviderResponseInit,
 ): CredentialProviderResponse {
+  requireObject(init, 'createCredentialProviderResponse');
   return parseCredentialProviderResponse({
     kind: 'CredentialProviderResponse',
     apiVersion: init.apiVersion ?? CREDENTIAL_PROVIDER_API_VERSIONS.v1,

@@ -2,6 +2,7 @@
  * Text from elsewhere (a server's error, a file, a command line) made safe to put in a message: cut
  * to a length, control characters escaped, and known secrets replaced.
  */
+import { requireString } from './input.ts';
 
 /** Options of {@link safeText}. @public */
 export interface SafeTextOptions {
@@ -23,6 +24,7 @@ export interface SafeTextOptions {
  * @public
  */
 export function safeText(text: string, options: SafeTextOptions = {}): string {
+  requireString(text, 'safeText');
   const max = options.max ?? 300;
   let out = text;
   const secrets = [...(options.secrets ?? [])].filter((s) => s.length >= 4);

@@ -1,3 +1,4 @@
+import { requireObject } from './input.ts';
 import { formatAwsConfigFile, parseAwsSharedConfig, type AwsConfigProfile } from './aws-config.ts';
 import { checkRegion } from './aws-names.ts';
 import { ISSUE_CODES, type ValidationIssue } from './errors.ts';
@@ -180,6 +181,7 @@ export function renderSecret(
  * @public
  */
 export function createAwsCredentialsSecret(init: AwsCredentialsSecretInit): Secret {
+  requireObject(init, 'createAwsCredentialsSecret');
   const issues = createIssueCollector();
   if (!Object.values<string>(AWS_SECRET_FORMS).includes(init.form)) {
     issues.error(

@@ -1,3 +1,4 @@
+import { requireString } from './input.ts';
 import type { Node } from 'yaml';
 import { yamlLib } from './yaml-lib.ts';
 import { ISSUE_CODES, ValidationError, type ValidationIssue } from './errors.ts';
@@ -84,6 +85,7 @@ function scalarKey(k: unknown): string {
  * @public
  */
 export function parseYaml(text: string): unknown[] {
+  requireString(text, 'parseYaml');
   const bytes = Buffer.byteLength(text);
   if (bytes > MAX_YAML_BYTES)
     throw new ValidationError('invalid YAML', [

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { applyObjects } from './apply.ts';
 import { isKubeApiError, type KubeApiError } from './errors.ts';
 import { ensureNamespace, installCredentialProvider } from './install.ts';
-import { kubeConfigFor, uniqueName } from './test-support.ts';
+import { kubeConfigFor, uniqueName } from '@eksa-credprov/testenv';
 
 const admin = kubeConfigFor('admin');
 const fieldManager = 'eksa-credprov-test';

@@ -34,7 +34,7 @@ async function readSecretKey(
   const value = secret.data?.[key];
   if (value === undefined || value === '') {
     throw new CredprovError({
-      code: ERROR_CODES.KUBE_API_ERROR,
+      code: ERROR_CODES.KUBE_OBJECT_INVALID,
       message: `Secret ${EKSA_SYSTEM_NAMESPACE}/${secretName} has no "${key}" key holding ${what}`,
     });
   }
@@ -59,7 +59,7 @@ export async function getClusterCaCertificate(
   );
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     throw new CredprovError({
-      code: ERROR_CODES.KUBE_API_ERROR,
+      code: ERROR_CODES.KUBE_OBJECT_INVALID,
       message: `${EKSA_SYSTEM_NAMESPACE}/${clusterName}-ca tls.crt is not a PEM certificate`,
     });
   }

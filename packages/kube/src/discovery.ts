@@ -64,14 +64,14 @@ export async function resourceFor(
     found = (await list).get(kind);
   } catch (e) {
     throw new CredprovError({
-      code: ERROR_CODES.KUBE_API_ERROR,
+      code: ERROR_CODES.KUBE_DISCOVERY_FAILED,
       message: `the server does not serve ${apiVersion}: is its CustomResourceDefinition installed?`,
       cause: e,
     });
   }
   if (found === undefined) {
     throw new CredprovError({
-      code: ERROR_CODES.KUBE_API_ERROR,
+      code: ERROR_CODES.KUBE_DISCOVERY_FAILED,
       message: `the server serves ${apiVersion} but no kind ${kind} in it`,
     });
   }

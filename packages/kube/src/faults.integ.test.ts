@@ -13,7 +13,7 @@ import { ensureNamespace } from './install.ts';
 import { loadKubeConfig } from './kubeconfig.ts';
 import { callContext } from './options.ts';
 import { getPackage } from './packages.ts';
-import { killApiServer, kubeConfigFor, testEnv, uniqueName } from './test-support.ts';
+import { killApiServer, kubeConfigFor, testEnv, uniqueName } from '@eksa-credprov/testenv';
 
 const admin = kubeConfigFor('admin');
 

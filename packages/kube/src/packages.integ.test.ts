@@ -12,7 +12,7 @@ import {
   waitForPackage,
   type PackageInfo,
 } from './packages.ts';
-import { kubeConfigFor, setPackageStatus, testEnv, uniqueName } from './test-support.ts';
+import { kubeConfigFor, setPackageStatus, testEnv, uniqueName } from '@eksa-credprov/testenv';
 import { readFileSync } from 'node:fs';
 
 const admin = kubeConfigFor('admin');

@@ -224,7 +224,7 @@ export interface WaitForPackageOptions extends PackageOptions {
  * the controller reports a state it does not recover from.
  *
  * @throws CredprovError `TIMEOUT` after `timeoutMs` (default 30 s) or when `signal` aborts, with
- * the last state and detail seen; the Package's own failure as CredprovError `KUBE_API_ERROR`.
+ * the last state and detail seen; the Package's own failure as CredprovError `PACKAGE_FAILED`.
  * @public
  */
 export async function waitForPackage(
@@ -252,7 +252,7 @@ export async function waitForPackage(
   };
   const failed = (p: PackageInfo): CredprovError =>
     new CredprovError({
-      code: ERROR_CODES.KUBE_API_ERROR,
+      code: ERROR_CODES.PACKAGE_FAILED,
       message: `Package ${p.namespace}/${p.name} is ${p.state ?? 'without state'}${p.detail === undefined || p.detail === '' ? '' : `: ${p.detail}`}`,
     });
   try {

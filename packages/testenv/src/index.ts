@@ -1,0 +1,42 @@
+// Test support shared by the tests of every package and example (private, never published).
+// Tests import it as `@eksa-credprov/testenv` instead of reaching into another package's files.
+
+export {
+  REPO_ROOT,
+  awsTestEnv,
+  kubeConfigFor,
+  testEnv,
+  uniqueName,
+  type TestEnvFile,
+} from './env.ts';
+export { killApiServer, setPackageStatus } from './kube.ts';
+export { testFile, testPki, type TestPki } from './pki.ts';
+export {
+  ECR_HOST,
+  ECR_IMAGE,
+  PROVIDER_FORMS,
+  TEST_ACCESS_KEY_ID,
+  TEST_KEYS_PROFILE,
+  TEST_SECRET_ACCESS_KEY,
+  execProvider,
+  providerRequest,
+  type ProviderRun,
+} from './provider.ts';
+export {
+  control,
+  createAnchorAndProfile,
+  lastSession,
+  listAll,
+  sessions,
+  type Session,
+} from './rolesanywhere.ts';
+export {
+  connectProxy,
+  forwardTo,
+  forwardingProxy,
+  listen,
+  server,
+  tlsServer,
+  type Handler,
+  type LocalServer,
+} from './servers.ts';

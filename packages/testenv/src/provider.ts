@@ -1,0 +1,80 @@
+/**
+ * The node-side provider as the kubelet runs it, in each delivered form, with the fixtures every
+ * provider test uses.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { awsTestEnv, REPO_ROOT } from './env.ts';
+import { testPki } from './pki.ts';
+
+/** The registry host and image the provider tests pull. */
+export const ECR_HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
+/** An image of {@link ECR_HOST}. */
+export const ECR_IMAGE = `${ECR_HOST}/team/app`;
+/** The documentation's example access key pair; tests check it never shows. */
+export const TEST_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+/** The secret half of {@link TEST_ACCESS_KEY_ID}. */
+export const TEST_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+/** A profile body with the test keys and region `us-west-2`. */
+export const TEST_KEYS_PROFILE = `aws_access_key_id = ${TEST_ACCESS_KEY_ID}\naws_secret_access_key = ${TEST_SECRET_ACCESS_KEY}\nregion = us-west-2\n`;
+
+const AWS_PACKAGE = join(REPO_ROOT, 'packages/aws');
+
+/** What one run of the provider's bin printed, and its exit code. */
+export interface ProviderRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The three ways the provider runs: from source, the one-file bundle, the single executable. */
+export const PROVIDER_FORMS = {
+  source: [
+    process.execPath,
+    '--conditions=@eksa-credprov/source',
+    join(AWS_PACKAGE, 'src/bin/provider.ts'),
+  ],
+  bundle: [process.execPath, join(AWS_PACKAGE, 'dist/eksa-ecr-credential-provider.cjs')],
+  sea: [join(AWS_PACKAGE, 'dist/eksa-ecr-credential-provider')],
+} as const;
+
+/**
+ * Runs eksa-ecr-credential-provider as the kubelet runs it: a process with a request on stdin and
+ * only the chart's environment (plus the local ECR endpoint, unless `env` overrides it, and
+ * whatever `env` adds). From source unless `form` says otherwise (scripts/bootstrap builds the
+ * other two).
+ */
+export function execProvider(
+  stdin: string,
+  env: Readonly<Record<string, string>>,
+  options: { readonly args?: readonly string[]; readonly form?: keyof typeof PROVIDER_FORMS } = {},
+): Promise<ProviderRun> {
+  const [command, ...commandArgs] = PROVIDER_FORMS[options.form ?? 'source'];
+  const args = options.args ?? [];
+  return new Promise((ok) => {
+    const child = execFile(
+      command,
+      [...commandArgs, ...args],
+      {
+        env: {
+          PATH: '/usr/bin:/bin',
+          HOME: testPki().dir,
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_ENDPOINT_URL_ECR: awsTestEnv().moto,
+          ...env,
+        },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) => {
+        ok({ code: error === null ? 0 : ((error as { code?: number }).code ?? 1), stdout, stderr });
+      },
+    );
+    child.stdin?.end(stdin);
+  });
+}
+
+/** A `CredentialProviderRequest` line for `image`. */
+export const providerRequest = (
+  image: string,
+  apiVersion = 'credentialprovider.kubelet.k8s.io/v1',
+): string => `${JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion, image })}\n`;
