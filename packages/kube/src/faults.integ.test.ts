@@ -13,7 +13,13 @@ import { ensureNamespace } from './install.ts';
 import { loadKubeConfig } from './kubeconfig.ts';
 import { callContext } from './options.ts';
 import { getPackage } from './packages.ts';
-import { killApiServer, kubeConfigFor, testEnv, uniqueName } from '@eksa-credprov/testenv';
+import {
+  connectProxy,
+  killApiServer,
+  kubeConfigFor,
+  testEnv,
+  uniqueName,
+} from '@eksa-credprov/testenv';
 
 const admin = kubeConfigFor('admin');
 
@@ -156,5 +162,39 @@ describe('faults', () => {
         'base64',
       ).toString(),
     ).toBe('key-42');
+  });
+});
+
+describe('a kubeconfig with proxy-url', () => {
+  it('reaches the API server through an HTTP CONNECT proxy on loopback, as kubectl does', async () => {
+    const proxy = await connectProxy();
+    try {
+      const kc = kubeConfigFor('admin');
+      const cluster = kc.getCurrentCluster();
+      if (cluster === null) throw new Error('no current cluster');
+      kc.clusters = kc.clusters.map((c) =>
+        c.name === cluster.name ? { ...c, proxyUrl: proxy.url } : c,
+      );
+      const namespace = uniqueName('proxied');
+      const result = await ensureNamespace(namespace, { kubeConfig: kc });
+      expect(result.action).toBe('created');
+      expect(proxy.tunnels.length).toBeGreaterThan(0);
+      expect(new Set(proxy.tunnels)).toEqual(new Set([new URL(cluster.server).host]));
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('refuses a proxy-url that is not an http, https or socks URL, naming it', async () => {
+    const kc = kubeConfigFor('admin');
+    const name = kc.getCurrentCluster()?.name;
+    kc.clusters = kc.clusters.map((c) => (c.name === name ? { ...c, proxyUrl: 'ftp://proxy' } : c));
+    const e = await ensureNamespace(uniqueName('never'), { kubeConfig: kc }).catch(
+      (x: unknown) => x,
+    );
+    expect(isCredprovError(e) && e.code).toBe('KUBECONFIG_INVALID');
+    expect(String(e)).toMatch(
+      /proxy-url "ftp:\/\/proxy" is not an http:\/\/, https:\/\/ or socks5:\/\/ URL/,
+    );
   });
 });

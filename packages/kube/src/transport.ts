@@ -10,7 +10,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { createSecureContext } from 'node:tls';
-import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
+import { CredprovError, ERROR_CODES, isCredprovError } from '@eksa-credprov/core';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, hintFor, type KubeStatusInfo } from './errors.ts';
 
@@ -89,8 +89,14 @@ async function createTransport(kc: KubeConfig): Promise<Transport> {
   }
   const server = cluster.server.replace(/\/+$/, '');
   const url = new URL(server);
-  const tls: https.RequestOptions = { headers: {} };
-  await kc.applyToHTTPSOptions(tls);
+  const proxyUrl = cluster.proxyUrl ?? '';
+  if (proxyUrl !== '' && !/^(https?|socks[45]?h?):\/\/[^/]/.test(proxyUrl)) {
+    throw new CredprovError({
+      code: ERROR_CODES.KUBECONFIG_INVALID,
+      message: `the kubeconfig's proxy-url ${JSON.stringify(proxyUrl.slice(0, 200))} is not an http://, https:// or socks5:// URL`,
+    });
+  }
+  const tls = await httpsOptions(kc);
   const secure = url.protocol === 'https:';
   const agentOptions = {
     keepAlive: true,
@@ -114,14 +120,17 @@ async function createTransport(kc: KubeConfig): Promise<Transport> {
       });
     }
   }
-  const agent = secure
-    ? new https.Agent(agentOptions)
-    : new http.Agent({ keepAlive: true, maxSockets: 32 });
-  let headers = { ...(tls.headers as Record<string, string>) };
+  // With a proxy-url, client-node's own agent (HTTP CONNECT or SOCKS, per the URL's scheme) carries
+  // the same TLS settings through the proxy, as kubectl does.
+  const agent =
+    proxyUrl !== '' && tls.agent instanceof http.Agent
+      ? tls.agent
+      : secure
+        ? new https.Agent(agentOptions)
+        : new http.Agent({ keepAlive: true, maxSockets: 32 });
+  let headers = credentialHeaders(tls);
   const refreshCredentials = async (): Promise<void> => {
-    const fresh: https.RequestOptions = { headers: {} };
-    await kc.applyToHTTPSOptions(fresh);
-    headers = { ...(fresh.headers as Record<string, string>) };
+    headers = credentialHeaders(await httpsOptions(kc));
   };
 
   function once(req: KubeRequest, onChunk?: (chunk: Buffer) => void): Promise<KubeResponse> {
@@ -264,6 +273,35 @@ async function createTransport(kc: KubeConfig): Promise<Transport> {
   }
 
   return { server, request: (req) => request(req), watch };
+}
+
+/** The kubeconfig's TLS settings, credentials and agent, as client-node applies them. */
+async function httpsOptions(kc: KubeConfig): Promise<https.RequestOptions> {
+  const options: https.RequestOptions = { headers: {} };
+  try {
+    await kc.applyToHTTPSOptions(options);
+  } catch (e) {
+    if (isCredprovError(e)) throw e;
+    throw new CredprovError({
+      code: ERROR_CODES.KUBECONFIG_INVALID,
+      message: `the kubeconfig's user or cluster cannot be used: ${e instanceof Error ? e.message : String(e)}`,
+      cause: e,
+    });
+  }
+  return options;
+}
+
+/**
+ * The request headers that carry the user's credentials: client-node's (a bearer token, an exec
+ * plugin's or OIDC token), or HTTP basic auth from the kubeconfig's username and password, which
+ * client-node gives as `auth` rather than as a header.
+ */
+function credentialHeaders(options: https.RequestOptions): Record<string, string> {
+  const headers = { ...(options.headers as Record<string, string> | undefined) };
+  const hasAuthorization = Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
+  if (typeof options.auth === 'string' && options.auth !== '' && !hasAuthorization)
+    headers['Authorization'] = `Basic ${Buffer.from(options.auth).toString('base64')}`;
+  return headers;
 }
 
 /** True for a 404 Status that names the missing object (or namespace): the type is served. */
