@@ -29,7 +29,8 @@ const median = (xs: number[]): number =>
 
 const admin = kube.loadKubeConfig({ kubeconfigPath: KUBECONFIG });
 const clusters = Array.from({ length: CLUSTERS }, (_, i) => `bench-w${String(i).padStart(3, '0')}`);
-for (const c of clusters) await kube.ensureNamespace(`eksa-packages-${c}`, { kubeConfig: admin });
+for (const c of clusters)
+  await kube.ensureNamespace(core.packageNamespace(c), { kubeConfig: admin });
 await kube.ensureNamespace('eksa-packages', { kubeConfig: admin });
 
 /** The 200 objects of one set: names carry the set so every round creates fresh objects. */

@@ -13,6 +13,7 @@ import {
   checkClusterCaCertificate,
   createEcrReadPolicy,
   createRolesAnywhereTrustPolicy,
+  defaultRoleName,
   defaultRolesAnywhereName,
   rolesAnywhereRoleDescription,
   type PolicyDocument,
@@ -127,7 +128,7 @@ export class CredentialProviderRolesAnywhere extends Construct {
       partition,
     });
     this.role = new iam.CfnRole(this, 'Role', {
-      roleName: props.roleName ?? `eksa-${cluster}-ecr-pull`,
+      roleName: props.roleName ?? defaultRoleName(cluster),
       description: rolesAnywhereRoleDescription(cluster),
       assumeRolePolicyDocument: this.trustPolicy,
       policies: [{ policyName: ECR_READ_POLICY_NAME, policyDocument: this.ecrReadPolicy }],

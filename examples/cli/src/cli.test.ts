@@ -87,6 +87,97 @@ describe('exit codes and messages', () => {
   });
 });
 
+describe('--help everywhere', () => {
+  const groups = [
+    ...new Set(COMMANDS.filter((c) => c.words.length > 1).map((c) => c.words[0] ?? '')),
+  ];
+
+  it('knows the command groups', () => {
+    expect(groups).toEqual(
+      expect.arrayContaining(['generate', 'secret', 'roles-anywhere', 'provider']),
+    );
+  });
+
+  it.each(
+    groups.flatMap((g) => [
+      [g, '--help'],
+      [g, '-h'],
+      ['help', g],
+    ]),
+  )('%s %s lists the group’s commands', async (...argv) => {
+    const group = argv[0] === 'help' ? argv[1] : argv[0];
+    const r = await run(argv);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toMatch(new RegExp(`^Usage: eksa-credprov ${group} <command>`));
+    for (const c of COMMANDS.filter((x) => x.words[0] === group && x.words.length > 1))
+      expect(r.out).toContain(`${c.words.join(' ')} `);
+  });
+
+  it.each(groups)('%s alone is a usage error that lists its commands', async (group) => {
+    const r = await run([group]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      new RegExp(`"${group}" needs a command\\nUsage: eksa-credprov ${group} <command>`),
+    );
+  });
+
+  it('an unknown command of a group points at the group’s help, which works', async () => {
+    const r = await run(['generate', 'nothing']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/see 'eksa-credprov generate --help'/);
+    expect((await run(['generate', '--help'])).code).toBe(0);
+  });
+
+  it.each(COMMANDS.map((c) => [c.words.join(' ')]))('%s --help shows its usage', async (words) => {
+    const r = await run([...words.split(' '), '--help']);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toMatch(new RegExp(`Usage: eksa-credprov ${words}`));
+  });
+
+  it('says the kubeconfig default the way loadKubeConfig reads it: every $KUBECONFIG file, merged', async () => {
+    const r = await run(['get', 'packages', '--help']);
+    expect(r.out).toMatch(
+      /--kubeconfig FILE +kubeconfig of the management cluster \(default: \$KUBECONFIG, its files merged as kubectl does, else ~\/\.kube\/config\)/,
+    );
+  });
+});
+
+describe('provider --profile-for rules are checked as the provider checks them', () => {
+  it.each([
+    [
+      ['provider', 'config', '--profile-for', 'nopattern'],
+      /--profile-for needs PATTERN=PROFILE.*got "nopattern"/,
+    ],
+    [
+      ['provider', 'config', '--profile-for', 'http://[::1/x=p'],
+      /--profile-for pattern "http:\/\/\[::1\/x"/,
+    ],
+    [
+      ['provider', 'test', '--image', 'x/y', '--arg=--profile-for=bad'],
+      /--profile-for needs PATTERN=PROFILE/,
+    ],
+    [
+      ['provider', 'test', '--image', 'x/y', '--arg=--timeout=90s'],
+      /--timeout needs a duration above 0 and under the kubelet's 60s/,
+    ],
+  ])('%j is a usage error', async (argv, message) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+  });
+
+  it('a good rule goes into the config', async () => {
+    const r = await run([
+      'provider',
+      'config',
+      '--profile-for',
+      '111111111111.dkr.ecr.*.amazonaws.com=team-a',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('--profile-for=111111111111.dkr.ecr.*.amazonaws.com=team-a');
+  });
+});
+
 describe('validateManifest: file modes', () => {
   const secret =
     'apiVersion: v1\nkind: Secret\nmetadata: {name: aws-secret, namespace: eksa-packages}\nstringData:\n  config: |\n    [default]\n    region = us-west-2\n';

@@ -86,7 +86,8 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   kubeconfig: {
     type: 'string',
     value: 'FILE',
-    description: 'kubeconfig of the management cluster (default: the first file in $KUBECONFIG)',
+    description:
+      'kubeconfig of the management cluster (default: $KUBECONFIG, its files merged as kubectl does, else ~/.kube/config)',
   },
   'request-timeout': {
     type: 'string',
@@ -172,6 +173,27 @@ export function programHelp(commands: readonly Command[]): string {
     '',
   ].join('\n');
 }
+
+/**
+ * The help of a command group (`generate`, `secret`, ...): its commands and what each does, or
+ * undefined when `group` is not the first word of any command.
+ */
+export function groupHelp(commands: readonly Command[], group: string): string | undefined {
+  const members = commands.filter((c) => c.words.length > 1 && c.words[0] === group);
+  if (members.length === 0) return undefined;
+  const width = Math.max(...members.map((c) => c.words.join(' ').length)) + 2;
+  return [
+    `Usage: ${PROGRAM} ${group} <command> [options]`,
+    '',
+    'Commands:',
+    ...members.map((c) => `  ${c.words.join(' ').padEnd(width)} ${c.summary}`),
+    '',
+    `Run '${PROGRAM} ${group} <command> --help' for a command's options and examples.`,
+    '',
+  ].join('\n');
+}
+
+const HELP_WORDS = new Set(['--help', '-h', 'help']);
 
 /** Parses a command's options and positionals, checking what parseArgs does not. */
 export function parseCommandArgs(
@@ -295,12 +317,32 @@ export async function runCli(
 ): Promise<number> {
   const argv = moveLeadingGlobals(input);
   const verbose = argv.includes('--verbose') || argv.includes('-v');
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    const found = argv[0] === 'help' ? findCommand(commands, argv.slice(1)) : undefined;
-    io.stdout(found === undefined ? programHelp(commands) : commandHelp(found.command));
+  if (argv.length === 0 || HELP_WORDS.has(argv[0] ?? '')) {
+    // `help <command>` or `help <group>`; anything else gets the program's help.
+    const topic = argv[0] === 'help' ? argv.slice(1) : [];
+    const found = topic.length === 0 ? undefined : findCommand(commands, topic);
+    io.stdout(
+      found === undefined
+        ? (groupHelp(commands, topic[0] ?? '') ?? programHelp(commands))
+        : commandHelp(found.command),
+    );
     return 0;
   }
   const found = findCommand(commands, argv);
+  // A group alone, or followed by a help flag: its commands.
+  const group = groupHelp(commands, argv[0] ?? '');
+  if (
+    found === undefined &&
+    group !== undefined &&
+    (argv.length === 1 || HELP_WORDS.has(argv[1] ?? ''))
+  ) {
+    if (argv.length === 1) {
+      io.stderr(`${PROGRAM}: "${argv[0] ?? ''}" needs a command\n${group}`);
+      return 2;
+    }
+    io.stdout(group);
+    return 0;
+  }
   try {
     if (found === undefined) {
       const known = new Set(commands.map((c) => c.words[0]));

@@ -11,6 +11,7 @@ import {
   OWNER_TAG,
   createEcrReadPolicy,
   createRolesAnywhereTrustPolicy,
+  defaultRoleName,
   defaultRolesAnywhereName,
   rolesAnywhereRoleDescription,
 } from '@eksa-credprov/aws';
@@ -66,7 +67,7 @@ export class CredentialProvider extends pulumi.ComponentResource {
     const role = new aws.iam.Role(
       `${name}-role`,
       {
-        name: args.roleName ?? `eksa-${args.clusterName}-ecr-pull`,
+        name: args.roleName ?? defaultRoleName(args.clusterName),
         description: rolesAnywhereRoleDescription(args.clusterName),
         assumeRolePolicy: anchor.arn.apply((trustAnchorArn) =>
           JSON.stringify(

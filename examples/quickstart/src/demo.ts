@@ -14,7 +14,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { NODE_PACKAGE_DIR } from '@eksa-credprov/core';
+import { NODE_PACKAGE_DIR, packageNamespace } from '@eksa-credprov/core';
 import {
   DEFAULT_FIELD_MANAGER,
   applyObjects,
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
   );
   const options = { kubeConfig, fieldManager: DEFAULT_FIELD_MANAGER };
   await ensureNamespace('eksa-system', options);
-  await ensureNamespace(`eksa-packages-${CLUSTER}`, options);
+  await ensureNamespace(packageNamespace(CLUSTER), options);
   await applyObjects(
     [
       {

@@ -5,15 +5,7 @@
  *
  * @internal
  */
-import {
-  CreateRoleCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  PutRolePolicyCommand,
-  UpdateAssumeRolePolicyCommand,
-  type IAMClient,
-  type Role,
-} from '@aws-sdk/client-iam';
+import type { IAMClient, Role } from '@aws-sdk/client-iam';
 import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
 import { AwsApiError, fromSdkError } from './aws-api-error.ts';
 import type { PolicyDocument } from './policies.ts';
@@ -146,6 +138,14 @@ export async function ensureRole(
     readonly tags?: Readonly<Record<string, string>> | undefined;
   },
 ): Promise<{ readonly roleArn: string; readonly role: SetupAction; readonly policy: SetupAction }> {
+  // Loaded on use: `@eksa-credprov/aws` stays cheap to import for what needs no IAM.
+  const {
+    CreateRoleCommand,
+    GetRoleCommand,
+    GetRolePolicyCommand,
+    PutRolePolicyCommand,
+    UpdateAssumeRolePolicyCommand,
+  } = await import('@aws-sdk/client-iam');
   let role: Role | undefined;
   try {
     role = (await iam.send(new GetRoleCommand({ RoleName: want.roleName }))).Role;

@@ -1,11 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
-import {
-  DeleteRoleCommand,
-  DeleteRolePolicyCommand,
-  GetRoleCommand,
-  IAMClient,
-} from '@aws-sdk/client-iam';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import {
   createRolesAnywhereCredfile,
   CredprovError,
@@ -170,7 +165,11 @@ interface Clients {
   readonly ownIam: boolean;
 }
 
-function clientsFor(init: Pick<RolesAnywhereSetupInit, 'region' | 'clients'>): Clients {
+async function clientsFor(
+  init: Pick<RolesAnywhereSetupInit, 'region' | 'clients'>,
+): Promise<Clients> {
+  // Loaded on use: `@eksa-credprov/aws` stays cheap to import for what needs no IAM.
+  const { IAMClient } = await import('@aws-sdk/client-iam');
   const iam =
     init.clients?.iam ??
     new IAMClient({
@@ -297,7 +296,7 @@ async function ensure(init: RolesAnywhereSetupInit): Promise<RolesAnywhereSetup>
   const anchorName = init.trustAnchorName ?? defaultRolesAnywhereName(init.clusterName);
   const profileName = init.profileName ?? defaultRolesAnywhereName(init.clusterName);
   checkSetupInit(init, anchorName, profileName);
-  const { iam, ra, ownIam } = clientsFor(init);
+  const { iam, ra, ownIam } = await clientsFor(init);
   const owner = init.clusterName;
   try {
     const { anchor, action: anchorAction } = await ensureTrustAnchor(ra, {
@@ -367,7 +366,7 @@ export async function teardownRolesAnywhereSetup(
     ['clusterName', 'region', 'roleName'],
     'invalid IAM Roles Anywhere teardown',
   );
-  const { iam, ra, ownIam } = clientsFor(init);
+  const { iam, ra, ownIam } = await clientsFor(init);
   const owner = init.clusterName;
   try {
     const profile = await findOurs(ra, await ra.listProfiles(), {
@@ -395,6 +394,8 @@ export async function teardownRolesAnywhereSetup(
 
 /** Deletes the role and its policy when the role carries our tag; one that is not ours is left alone. */
 async function deleteOurRole(iam: IAMClient, roleName: string, owner: string): Promise<boolean> {
+  const { DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand } =
+    await import('@aws-sdk/client-iam');
   let role;
   try {
     role = (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;

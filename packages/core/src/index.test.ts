@@ -52,6 +52,7 @@ describe('@eksa-credprov/core export list', () => {
         "isPackage",
         "isValidationError",
         "matchImage",
+        "packageNamespace",
         "parseArn",
         "parseAwsCredentialsSecret",
         "parseAwsSharedConfig",

@@ -55,6 +55,7 @@ export {
   IMAGE_PULL_POLICIES,
   PACKAGE_GVK,
   PACKAGE_NAMESPACE_PREFIX,
+  packageNamespace,
   PACKAGE_STATES,
   createCredentialProviderPackage,
   isPackage,

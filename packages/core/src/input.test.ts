@@ -8,6 +8,8 @@ const ANSWERS_ANYTHING = new Set([
   'isCredprovError',
   'isPackage',
   'isValidationError',
+  // A name made from a cluster name: any value is templated, as a string would be.
+  'packageNamespace',
   'toYaml',
   'validateCredentialProviderPackage',
 ]);

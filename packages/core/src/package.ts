@@ -34,6 +34,15 @@ export const CREDENTIAL_PROVIDER_PACKAGE_NAME = 'credential-provider-package';
 /** Namespace prefix of Packages on the management cluster: `eksa-packages-<clusterName>`. @public */
 export const PACKAGE_NAMESPACE_PREFIX = 'eksa-packages-';
 
+/**
+ * The management cluster's namespace for a cluster's Packages: `eksa-packages-<clusterName>`.
+ *
+ * @public
+ */
+export function packageNamespace(clusterName: string): string {
+  return `${PACKAGE_NAMESPACE_PREFIX}${clusterName}`;
+}
+
 /** Namespace the chart installs into and where its credential Secret must live. @public */
 export const DEFAULT_TARGET_NAMESPACE = 'eksa-packages';
 
@@ -342,7 +351,7 @@ function renderPackage(
   const annotations = init.annotations ?? DEFAULT_PACKAGE_ANNOTATIONS;
   const metadata = dropUndefined({
     name: init.name ?? DEFAULT_PACKAGE_NAME,
-    namespace: `${PACKAGE_NAMESPACE_PREFIX}${init.clusterName}`,
+    namespace: packageNamespace(init.clusterName),
     labels: init.labels,
     annotations: Object.keys(annotations).length === 0 ? undefined : annotations,
   });

@@ -3,6 +3,7 @@ import {
   ERROR_CODES,
   PACKAGE_GVK,
   PACKAGE_NAMESPACE_PREFIX,
+  packageNamespace,
   type Package,
   type PackageState,
   type PackageStatus,
@@ -32,10 +33,6 @@ export interface PackageInfo {
   readonly resourceVersion: string;
   /** The object as the server returned it. */
   readonly object: Package;
-}
-
-function namespaceOf(clusterName: string): string {
-  return `${PACKAGE_NAMESPACE_PREFIX}${clusterName}`;
 }
 
 function toInfo(object: Package): PackageInfo {
@@ -84,7 +81,7 @@ export async function listPackages(options: ListPackagesOptions = {}): Promise<P
   const path =
     options.clusterName === undefined
       ? `${PACKAGES}/packages`
-      : `${PACKAGES}/namespaces/${namespaceOf(options.clusterName)}/packages`;
+      : `${PACKAGES}/namespaces/${packageNamespace(options.clusterName)}/packages`;
   const res = await ctx.transport.request({
     method: 'GET',
     path,
@@ -115,7 +112,7 @@ async function readPackage(
 ): Promise<PackageInfo> {
   const res = await ctx.transport.request({
     method: 'GET',
-    path: `${PACKAGES}/namespaces/${namespaceOf(clusterName)}/packages/${encodeURIComponent(name)}`,
+    path: `${PACKAGES}/namespaces/${packageNamespace(clusterName)}/packages/${encodeURIComponent(name)}`,
     idempotent: true,
     deadline: ctx.deadline,
     signal: ctx.signal,
@@ -275,7 +272,7 @@ export async function waitForPackage(
         .watch(
           {
             method: 'GET',
-            path: `${PACKAGES}/namespaces/${namespaceOf(options.clusterName)}/packages`,
+            path: `${PACKAGES}/namespaces/${packageNamespace(options.clusterName)}/packages`,
             query: {
               watch: true,
               fieldSelector: `metadata.name=${name}`,
@@ -329,7 +326,7 @@ export async function deletePackage(
   options: PackageOptions & { readonly wait?: boolean },
 ): Promise<{ readonly deleted: boolean }> {
   const ctx = await callContext(options);
-  const path = `${PACKAGES}/namespaces/${namespaceOf(options.clusterName)}/packages/${encodeURIComponent(name)}`;
+  const path = `${PACKAGES}/namespaces/${packageNamespace(options.clusterName)}/packages/${encodeURIComponent(name)}`;
   try {
     await ctx.transport.request({
       method: 'DELETE',
@@ -360,7 +357,7 @@ export async function deletePackage(
       if (Date.now() > ctx.deadline) {
         throw new CredprovError({
           code: ERROR_CODES.TIMEOUT,
-          message: `Package ${namespaceOf(options.clusterName)}/${name} is still there (finalizers?)`,
+          message: `Package ${packageNamespace(options.clusterName)}/${name} is still there (finalizers?)`,
         });
       }
       await new Promise((r) => setTimeout(r, 200));

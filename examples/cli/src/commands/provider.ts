@@ -30,6 +30,22 @@ import {
 } from '../cli.ts';
 import { openToOthers } from '../context.ts';
 
+/**
+ * Checks arguments meant for eksa-ecr-credential-provider as the provider itself will
+ * (`--profile-for` patterns, `--timeout`), so that a bad rule is a usage error here rather than
+ * a failure on every node.
+ */
+async function checkProviderArgs(args: readonly string[], command: Command): Promise<void> {
+  // Loaded here: the provider's module is not needed by the other commands.
+  const { parseProviderArgs } = await import('@eksa-credprov/aws/provider');
+  try {
+    parseProviderArgs(args);
+  } catch (e) {
+    if (!isValidationError(e)) throw e;
+    throw new UsageError(e.issues.map((i) => i.message).join('; '), command);
+  }
+}
+
 /** The provider to run: `--provider`, else ours (single executable, else bundle). */
 function providerCommand(ctx: CommandContext): string[] {
   const explicit = str(ctx, 'provider');
@@ -206,6 +222,8 @@ const test: Command = {
       ...(profile === undefined ? {} : { AWS_PROFILE: profile }),
     };
     const args = (ctx.values['arg'] as string[] | undefined) ?? ['get-credentials'];
+    // Another provider (--provider) has arguments of its own.
+    if (str(ctx, 'provider') === undefined) await checkProviderArgs(args, test);
     const out = await exec([...command, ...args], `${JSON.stringify(request)}\n`, env);
     if (out.code !== 0)
       throw new CommandError(
@@ -301,9 +319,11 @@ const config: Command = {
     'eksa-credprov provider config > /etc/kubernetes/credential-provider-config.yaml',
     "eksa-credprov provider config --match-image '*.dkr.ecr.*.amazonaws.com' --profile-for '111111111111.dkr.ecr.*.amazonaws.com=team-a'",
   ],
-  run(ctx) {
+  async run(ctx) {
     const matchImages = ctx.values['match-image'] as string[] | undefined;
     const rules = (ctx.values['profile-for'] as string[] | undefined) ?? [];
+    const args = ['get-credentials', ...rules.map((r) => `--profile-for=${r}`)];
+    await checkProviderArgs(args, config);
     const cacheDuration = str(ctx, 'cache-duration');
     const awsConfigFile = str(ctx, 'aws-config-file');
     const profile = str(ctx, 'profile');
@@ -313,7 +333,7 @@ const config: Command = {
       providers: [
         {
           name: str(ctx, 'name') ?? 'eksa-ecr-credential-provider',
-          args: ['get-credentials', ...rules.map((r) => `--profile-for=${r}`)],
+          args,
           ...(matchImages === undefined ? {} : { matchImages }),
           ...(cacheDuration === undefined ? {} : { defaultCacheDuration: cacheDuration }),
           ...(awsConfigFile === undefined ? {} : { awsConfigFile }),
@@ -331,7 +351,6 @@ const config: Command = {
       env: [...(p.env ?? []).filter((e) => !extra.some((x) => x.name === e.name)), ...extra],
     }));
     ctx.io.stdout(toYaml({ ...kubeletConfig, providers }));
-    return Promise.resolve();
   },
 };
 

@@ -17,6 +17,7 @@ import {
   parseGoDuration,
   toYaml,
 } from '@eksa-credprov/core';
+import { CURATED_PACKAGES_ACCOUNT_ID, defaultRolesAnywhereName } from '@eksa-credprov/aws';
 import type { PackageInfo } from '@eksa-credprov/kube';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { UsageError, type Command, type CommandContext, type OptionSpec, str } from '../cli.ts';
@@ -27,9 +28,6 @@ import {
   managementCluster,
   requestTimeoutMs,
 } from '../context.ts';
-
-/** The account that serves the curated packages (the docs' policy). */
-const CURATED_PACKAGES_ACCOUNT = '783794618700';
 
 const COMMON: Readonly<Record<string, OptionSpec>> = {
   cluster: CLUSTER_OPTION,
@@ -112,7 +110,7 @@ run again after a failure.`,
       type: 'string',
       multiple: true,
       value: 'ACCOUNT',
-      description: `12-digit accounts whose ECR the nodes read (default ${CURATED_PACKAGES_ACCOUNT}, the curated packages)`,
+      description: `12-digit accounts whose ECR the nodes read (default ${CURATED_PACKAGES_ACCOUNT_ID}, the curated packages)`,
     },
     'match-image': {
       type: 'string',
@@ -158,7 +156,7 @@ run again after a failure.`,
       }
     }
     const accounts = (ctx.values['registry-account'] as string[] | undefined) ?? [
-      CURATED_PACKAGES_ACCOUNT,
+      CURATED_PACKAGES_ACCOUNT_ID,
     ];
     const { createEcrReadPolicy, ensureRolesAnywhereSetup } = await import('@eksa-credprov/aws');
     const { getClusterCaCertificate, installCredentialProvider, waitForPackage } = await kube();
@@ -189,7 +187,7 @@ run again after a failure.`,
     if (ctx.values['dry-run'] === true) {
       const pkg = createCredentialProviderPackage(pkgInit);
       say(
-        `would ensure   trust anchor eksa-${cluster}, role ${roleName} with ECR read on ${accounts.join(', ')}, profile eksa-${cluster} in ${region}`,
+        `would ensure   trust anchor ${defaultRolesAnywhereName(cluster)}, role ${roleName} with ECR read on ${accounts.join(', ')}, profile ${defaultRolesAnywhereName(cluster)} in ${region}`,
       );
       say(
         `would write    Secret ${DEFAULT_TARGET_NAMESPACE}/${DEFAULT_ROLES_ANYWHERE_SECRET_NAME} (the credfile) on the target cluster`,
@@ -300,9 +298,13 @@ to run again.`,
       region: str(ctx, 'region') ?? '',
       roleName: str(ctx, 'role-name') ?? '',
     });
-    say(`profile        ${removed.profile ? 'deleted' : 'absent '}   eksa-${cluster}`);
+    say(
+      `profile        ${removed.profile ? 'deleted' : 'absent '}   ${defaultRolesAnywhereName(cluster)}`,
+    );
     say(`role           ${removed.role ? 'deleted' : 'absent '}   ${str(ctx, 'role-name') ?? ''}`);
-    say(`trust anchor   ${removed.trustAnchor ? 'deleted' : 'absent '}   eksa-${cluster}`);
+    say(
+      `trust anchor   ${removed.trustAnchor ? 'deleted' : 'absent '}   ${defaultRolesAnywhereName(cluster)}`,
+    );
   },
 };
 
