@@ -15,7 +15,7 @@
  */
 import { requireObject } from './input.ts';
 import { ISSUE_CODES } from './errors.ts';
-import { createIssueCollector, joinPath, quote, type IssueCollector } from './issues.ts';
+import { createIssueCollector, quote, type IssueCollector } from './issues.ts';
 
 /**
  * One profile (or `sso-session`, or `services` section) of an AWS shared file: lower-case keys to
@@ -373,17 +373,15 @@ function checkWritableValue(value: string): string | undefined {
 function writeSection(
   header: string,
   entries: Readonly<Record<string, string | undefined>>,
-  at: { readonly path: string; readonly issues: IssueCollector },
+  at: IssueCollector,
 ): string {
-  const { path, issues } = at;
   const lines = [`[${header}]`];
   const groups = new Map<string, [string, string][]>();
   for (const [key, value] of Object.entries(entries)) {
     if (value === undefined) continue;
-    const at = joinPath(path, key);
+    const field = at.at(key);
     if (!WRITABLE_KEY.test(key)) {
-      issues.error(
-        at,
+      field.error(
         ISSUE_CODES.INVALID_NAME,
         `${quote(key)} is not a setting name AWS SDKs read the same: use lower-case letters, digits and "_" (and one "." for a sub-property)`,
       );
@@ -391,7 +389,7 @@ function writeSection(
     }
     const problem = checkWritableValue(value);
     if (problem !== undefined) {
-      issues.error(at, ISSUE_CODES.INVALID_VALUE, problem);
+      field.error(ISSUE_CODES.INVALID_VALUE, problem);
       continue;
     }
     const dot = key.indexOf('.');
@@ -401,7 +399,7 @@ function writeSection(
     }
     const parent = key.slice(0, dot);
     if (entries[parent] !== undefined)
-      issues.error(at, ISSUE_CODES.DUPLICATE_FIELD, `its parent ${quote(parent)} also has a value`);
+      field.error(ISSUE_CODES.DUPLICATE_FIELD, `its parent ${quote(parent)} also has a value`);
     else {
       let group = groups.get(parent);
       if (group === undefined) groups.set(parent, (group = []));
@@ -458,14 +456,14 @@ export function formatAwsConfigFile(
   for (const [field, sections, header] of groups) {
     if (sections === undefined) continue;
     if (field !== 'profiles' && kind === 'credentials') {
-      issues.error(field, ISSUE_CODES.INVALID_VALUE, 'can only be written to a config file');
+      issues.at(field).error(ISSUE_CODES.INVALID_VALUE, 'can only be written to a config file');
       continue;
     }
     for (const [name, entries] of Object.entries(sections)) {
-      const at = joinPath(field, name);
+      const section = issues.at(field, name);
       const bad = checkWritableSectionName(name);
-      if (bad !== undefined) issues.error(at, ISSUE_CODES.INVALID_NAME, bad);
-      else out.push(writeSection(header(name), entries, { path: at, issues }));
+      if (bad !== undefined) section.error(ISSUE_CODES.INVALID_NAME, bad);
+      else out.push(writeSection(header(name), entries, section));
     }
   }
   if (options.skipUnwritable !== true) issues.throwIfErrors(`cannot write this AWS ${kind} file`);

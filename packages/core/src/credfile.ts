@@ -89,39 +89,42 @@ function checkCredfileInit(init: RolesAnywhereCredfileInit, issues: IssueCollect
   const regionProblem =
     typeof init.region === 'string' ? checkRegion(init.region) : 'is required, such as "us-west-2"';
   if (regionProblem !== undefined)
-    issues.error('region', ISSUE_CODES.INVALID_REGION, regionProblem);
+    issues.at('region').error(ISSUE_CODES.INVALID_REGION, regionProblem);
   const profile = checkArn(init.profileArn, 'rolesanywhere-profile');
   if (profile.problem !== undefined)
-    issues.error('profileArn', ISSUE_CODES.INVALID_ARN, profile.problem);
+    issues.at('profileArn').error(ISSUE_CODES.INVALID_ARN, profile.problem);
   const role = checkArn(init.roleArn, 'iam-role');
-  if (role.problem !== undefined) issues.error('roleArn', ISSUE_CODES.INVALID_ARN, role.problem);
+  if (role.problem !== undefined) issues.at('roleArn').error(ISSUE_CODES.INVALID_ARN, role.problem);
   const anchor = checkArn(init.trustAnchorArn, 'rolesanywhere-trust-anchor');
   if (anchor.problem !== undefined)
-    issues.error('trustAnchorArn', ISSUE_CODES.INVALID_ARN, anchor.problem);
+    issues.at('trustAnchorArn').error(ISSUE_CODES.INVALID_ARN, anchor.problem);
   if (profile.arn !== undefined && anchor.arn !== undefined) {
     if (profile.arn.region !== anchor.arn.region) {
-      issues.error(
-        'profileArn',
-        ISSUE_CODES.MISMATCH,
-        `is in region ${profile.arn.region} but the trust anchor is in ${anchor.arn.region}; aws_signing_helper refuses that: create both in one region`,
-      );
+      issues
+        .at('profileArn')
+        .error(
+          ISSUE_CODES.MISMATCH,
+          `is in region ${profile.arn.region} but the trust anchor is in ${anchor.arn.region}; aws_signing_helper refuses that: create both in one region`,
+        );
     }
     if (profile.arn.accountId !== anchor.arn.accountId) {
-      issues.error(
-        'profileArn',
-        ISSUE_CODES.MISMATCH,
-        `is in account ${profile.arn.accountId} but the trust anchor is in ${anchor.arn.accountId}; they must be in one account`,
-      );
+      issues
+        .at('profileArn')
+        .error(
+          ISSUE_CODES.MISMATCH,
+          `is in account ${profile.arn.accountId} but the trust anchor is in ${anchor.arn.accountId}; they must be in one account`,
+        );
     }
     if (
       profile.arn.partition !== anchor.arn.partition ||
       (role.arn !== undefined && role.arn.partition !== anchor.arn.partition)
     ) {
-      issues.error(
-        'roleArn',
-        ISSUE_CODES.MISMATCH,
-        'the role, profile and trust anchor ARNs must be in one AWS partition',
-      );
+      issues
+        .at('roleArn')
+        .error(
+          ISSUE_CODES.MISMATCH,
+          'the role, profile and trust anchor ARNs must be in one AWS partition',
+        );
     }
   }
   for (const field of ['certificatePath', 'privateKeyPath'] as const) {
@@ -129,22 +132,24 @@ function checkCredfileInit(init: RolesAnywhereCredfileInit, issues: IssueCollect
     if (path === undefined) continue;
     // credential_process runs through `sh -c`: a space or shell character would split or change it.
     if (typeof path !== 'string' || !/^\/[A-Za-z0-9._\-/]+$/.test(path)) {
-      issues.error(
-        field,
-        ISSUE_CODES.INVALID_VALUE,
-        `${quote(path)} must be an absolute path of letters, digits and "._-/" only (credential_process is run by a shell)`,
-      );
+      issues
+        .at(field)
+        .error(
+          ISSUE_CODES.INVALID_VALUE,
+          `${quote(path)} must be an absolute path of letters, digits and "._-/" only (credential_process is run by a shell)`,
+        );
     }
   }
   const d = init.sessionDurationSeconds;
   if (d !== undefined && (!Number.isInteger(d) || d < 900 || d > 43200)) {
-    issues.error(
-      'sessionDurationSeconds',
-      ISSUE_CODES.INVALID_VALUE,
-      `${d} must be a whole number of seconds from 900 to 43200 (IAM Roles Anywhere's range)`,
-    );
+    issues
+      .at('sessionDurationSeconds')
+      .error(
+        ISSUE_CODES.INVALID_VALUE,
+        `${d} must be a whole number of seconds from 900 to 43200 (IAM Roles Anywhere's range)`,
+      );
   }
-  if (init.profile !== undefined) checkWritableProfileName(init.profile, 'profile', issues);
+  if (init.profile !== undefined) checkWritableProfileName(init.profile, issues.at('profile'));
 }
 
 /**
@@ -276,11 +281,10 @@ export function parseRolesAnywhereCredfile(
   requireString(text, 'parseRolesAnywhereCredfile');
   const issues = createIssueCollector();
   const profile = options.profile ?? 'default';
-  const { settings } = readAwsConfig(text, '', issues);
+  const { settings } = readAwsConfig(text, issues);
   const section = settings[profile];
   if (section === undefined) {
     issues.error(
-      '',
       ISSUE_CODES.INVALID_VALUE,
       `has no profile ${quote(profile)} (found ${
         Object.keys(settings)
@@ -310,7 +314,7 @@ export function parseRolesAnywhereProfile(
   const profile = options.profile ?? 'default';
   const issues = createIssueCollector();
   const fail = (path: string, message: string): never => {
-    issues.error(path, ISSUE_CODES.INVALID_VALUE, message);
+    issues.at(path).error(ISSUE_CODES.INVALID_VALUE, message);
     issues.throwIfErrors('invalid IAM Roles Anywhere credfile');
     throw new Error('unreachable');
   };
@@ -348,11 +352,12 @@ export function parseRolesAnywhereProfile(
   out['privateKeyPath'] ??= out['certificatePath'];
   for (const field of ['certificatePath', 'profileArn', 'roleArn', 'trustAnchorArn'] as const) {
     if (out[field] === undefined)
-      issues.error(
-        'credential_process',
-        ISSUE_CODES.REQUIRED,
-        `is missing --${field === 'certificatePath' ? 'certificate' : field.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`,
-      );
+      issues
+        .at('credential_process')
+        .error(
+          ISSUE_CODES.REQUIRED,
+          `is missing --${field === 'certificatePath' ? 'certificate' : field.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`,
+        );
   }
   if (section['region'] !== undefined) out['region'] = section['region'];
   for (const [field, kind] of [
@@ -364,11 +369,9 @@ export function parseRolesAnywhereProfile(
     if (typeof value !== 'string') continue;
     const problem = checkArn(value, kind).problem;
     if (problem !== undefined)
-      issues.error(
-        `credential_process --${field.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`,
-        ISSUE_CODES.INVALID_ARN,
-        problem,
-      );
+      issues
+        .at(`credential_process --${field.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`)
+        .error(ISSUE_CODES.INVALID_ARN, problem);
   }
   issues.throwIfErrors('invalid IAM Roles Anywhere credfile');
   return {

@@ -34,32 +34,31 @@ export function createDockerConfigSecret(init: DockerConfigSecretInit): Secret {
   requireObject(init, 'createDockerConfigSecret');
   const issues = createIssueCollector();
   if (typeof init.name !== 'string' || init.name === '')
-    issues.error('name', ISSUE_CODES.REQUIRED, 'is required');
+    issues.at('name').error(ISSUE_CODES.REQUIRED, 'is required');
   else checkSecretMetadata(init, issues);
   const registries = Object.keys(init.auths);
   if (registries.length === 0)
-    issues.error('auths', ISSUE_CODES.REQUIRED, 'needs at least one registry');
+    issues.at('auths').error(ISSUE_CODES.REQUIRED, 'needs at least one registry');
   const auths: Record<string, { username: string; password: string; auth: string }> = {};
   for (const [registry, creds] of Object.entries(init.auths)) {
     if (!/^[^\s/]+(\/\S*)?$/.test(registry)) {
-      issues.error(
-        `auths.${registry}`,
-        ISSUE_CODES.INVALID_VALUE,
-        'must be a registry host such as "123456789012.dkr.ecr.us-west-2.amazonaws.com"',
-      );
+      issues
+        .at(`auths.${registry}`)
+        .error(
+          ISSUE_CODES.INVALID_VALUE,
+          'must be a registry host such as "123456789012.dkr.ecr.us-west-2.amazonaws.com"',
+        );
     }
     if (
       typeof creds.username !== 'string' ||
       creds.username === '' ||
       creds.username.includes(':')
     ) {
-      issues.error(
-        `auths.${registry}.username`,
-        ISSUE_CODES.INVALID_VALUE,
-        'must be a non-empty user name without ":"',
-      );
+      issues
+        .at(`auths.${registry}.username`)
+        .error(ISSUE_CODES.INVALID_VALUE, 'must be a non-empty user name without ":"');
     }
-    checkSecretValue(creds.password, { path: `auths.${registry}.password`, issues }, 'password');
+    checkSecretValue(creds.password, issues.at(`auths.${registry}.password`), 'password');
     auths[registry] = {
       username: creds.username,
       password: creds.password,

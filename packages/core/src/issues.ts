@@ -1,16 +1,24 @@
 import { ValidationError, type IssueCode, type ValidationIssue } from './errors.ts';
 
-/** Collects errors and warnings while walking an input, then throws them all at once. */
+/**
+ * Collects errors and warnings while walking an input, then throws them all at once. A collector
+ * is scoped to a field path: `issues.at('config', 'credential', 0)` is the collector for
+ * `config.credential[0]`, sharing the same lists, so a check takes the value and the collector
+ * where it sits and never builds a path by hand.
+ */
 export interface IssueCollector {
+  /** The field path this collector records at (`''` at the root). */
+  readonly path: string;
   readonly errors: ValidationIssue[];
   readonly warnings: ValidationIssue[];
-  error(path: string, code: IssueCode, message: string): void;
-  warn(path: string, code: IssueCode, message: string): void;
-  /** Adds issues found by a nested check, with their paths under `prefix`. */
-  merge(
-    prefix: string,
-    other: { errors: readonly ValidationIssue[]; warnings: readonly ValidationIssue[] },
-  ): void;
+  /** The collector for a field below this one: keys are joined as {@link joinPath} does. */
+  at(...keys: readonly (string | number)[]): IssueCollector;
+  /** Records an error at this collector's path. */
+  error(code: IssueCode, message: string): void;
+  /** Records a warning at this collector's path. */
+  warn(code: IssueCode, message: string): void;
+  /** Adds issues found by a nested check, with their paths under this collector's. */
+  merge(other: { errors: readonly ValidationIssue[]; warnings: readonly ValidationIssue[] }): void;
   /** Throws a {@link ValidationError} naming `subject` when any error was recorded. */
   throwIfErrors(subject: string): void;
 }
@@ -22,23 +30,31 @@ export function joinPath(prefix: string, key: string | number): string {
   return key.startsWith('[') ? `${prefix}${key}` : `${prefix}.${key}`;
 }
 
-/** A fresh {@link IssueCollector}. */
+/** A fresh {@link IssueCollector} at the root path. */
 export function createIssueCollector(): IssueCollector {
-  const errors: ValidationIssue[] = [];
-  const warnings: ValidationIssue[] = [];
+  return scoped('', [], []);
+}
+
+function scoped(
+  path: string,
+  errors: ValidationIssue[],
+  warnings: ValidationIssue[],
+): IssueCollector {
   return {
+    path,
     errors,
     warnings,
-    error(path, code, message) {
+    at: (...keys) => scoped(keys.reduce<string>(joinPath, path), errors, warnings),
+    error(code, message) {
       errors.push({ path, code, message });
     },
-    warn(path, code, message) {
+    warn(code, message) {
       warnings.push({ path, code, message });
     },
-    merge(prefix, other) {
+    merge(other) {
       const rebase = (i: ValidationIssue): ValidationIssue => ({
         ...i,
-        path: i.path === '' ? prefix : prefix === '' ? i.path : joinPath(prefix, i.path),
+        path: i.path === '' ? path : joinPath(path, i.path),
       });
       errors.push(...other.errors.map(rebase));
       warnings.push(...other.warnings.map(rebase));
@@ -69,16 +85,11 @@ export function quote(value: string, max = 80): string {
   return JSON.stringify(shown);
 }
 
-/** Reads an optional string field; records `invalid_type` when it is something else. */
-export function readString(
-  value: unknown,
-  path: string,
-  issues: IssueCollector,
-): string | undefined {
+/** Reads an optional string field; records `invalid_type` at `at` when it is something else. */
+export function readString(value: unknown, at: IssueCollector): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') {
-    issues.error(
-      path,
+    at.error(
       'invalid_type',
       `must be a string, found ${describeType(value)}${typeof value === 'number' || typeof value === 'boolean' ? ' (quote it)' : ''}`,
     );
@@ -90,17 +101,16 @@ export function readString(
 /** Reads an optional map of strings (labels, annotations, nodeSelector). */
 export function readStringMap(
   value: unknown,
-  path: string,
-  issues: IssueCollector,
+  at: IssueCollector,
 ): Record<string, string> | undefined {
   if (value === undefined) return undefined;
   if (!isRecord(value)) {
-    issues.error(path, 'invalid_type', `must be a map of strings, found ${describeType(value)}`);
+    at.error('invalid_type', `must be a map of strings, found ${describeType(value)}`);
     return undefined;
   }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
-    const s = readString(v, joinPath(path, k), issues);
+    const s = readString(v, at.at(k));
     if (s !== undefined) out[k] = s;
   }
   return out;
@@ -109,12 +119,11 @@ export function readStringMap(
 /** Reads an optional object field; records `invalid_type` when it is something else. */
 export function readRecord(
   value: unknown,
-  path: string,
-  issues: IssueCollector,
+  at: IssueCollector,
 ): Record<string, unknown> | undefined {
   if (value === undefined) return undefined;
   if (!isRecord(value)) {
-    issues.error(path, 'invalid_type', `must be an object, found ${describeType(value)}`);
+    at.error('invalid_type', `must be an object, found ${describeType(value)}`);
     return undefined;
   }
   return value;
@@ -124,16 +133,11 @@ export function readRecord(
 export function rejectUnknownKeys(
   value: Record<string, unknown>,
   known: readonly string[],
-  at: { readonly path: string; readonly issues: IssueCollector },
+  at: IssueCollector,
 ): void {
-  const { path, issues } = at;
   for (const k of Object.keys(value)) {
     if (!known.includes(k)) {
-      issues.error(
-        joinPath(path, k),
-        'unknown_field',
-        `is not a known field; expected one of ${known.join(', ')}`,
-      );
+      at.at(k).error('unknown_field', `is not a known field; expected one of ${known.join(', ')}`);
     }
   }
 }

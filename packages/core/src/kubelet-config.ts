@@ -1,6 +1,6 @@
 import { requireObject } from './input.ts';
 import { ISSUE_CODES } from './errors.ts';
-import { createIssueCollector, joinPath, quote, type IssueCollector } from './issues.ts';
+import { createIssueCollector, quote, type IssueCollector } from './issues.ts';
 import {
   checkCacheDuration,
   checkMatchImages,
@@ -105,11 +105,12 @@ function isLegacyKubernetes(version: string | undefined, issues: IssueCollector)
   if (version === undefined) return false;
   const m = /^v?(\d+)\.(\d+)(\.\d+)?([-+].*)?$/.exec(version);
   if (m === null) {
-    issues.error(
-      'kubernetesVersion',
-      ISSUE_CODES.INVALID_VALUE,
-      `${quote(version)} must be a Kubernetes version such as "1.31" or "v1.25.4"`,
-    );
+    issues
+      .at('kubernetesVersion')
+      .error(
+        ISSUE_CODES.INVALID_VALUE,
+        `${quote(version)} must be a Kubernetes version such as "1.31" or "v1.25.4"`,
+      );
     return false;
   }
   const major = Number(m[1]);
@@ -139,15 +140,14 @@ export function createKubeletCredentialProviderConfig(
     : KUBELET_CONFIG_API_VERSIONS.v1;
   const inits = init.providers ?? [{}];
   if (inits.length === 0)
-    issues.error('providers', ISSUE_CODES.REQUIRED, 'needs at least one provider');
+    issues.at('providers').error(ISSUE_CODES.REQUIRED, 'needs at least one provider');
   const seen = new Set<string>();
   const providers = inits.map((p, i): KubeletCredentialProvider => {
-    const path = joinPath('providers', i);
+    const at = issues.at('providers', i);
     const provider = resolveProvider(p, legacy);
-    checkProvider(provider, { path: path, issues }, configVersion);
+    checkProvider(provider, at, configVersion);
     if (seen.has(provider.name))
-      issues.error(
-        joinPath(path, 'name'),
+      at.at('name').error(
         ISSUE_CODES.DUPLICATE_FIELD,
         `${quote(provider.name)} is used by another provider; names must be unique`,
       );
@@ -192,74 +192,52 @@ function resolveProvider(
 
 function checkProvider(
   p: KubeletCredentialProvider,
-  at: { readonly path: string; readonly issues: IssueCollector },
+  at: IssueCollector,
   configVersion: KubeletConfigApiVersion,
 ): void {
-  const { path, issues } = at;
-  const namePath = joinPath(path, 'name');
+  const name = at.at('name');
   if (p.name === '')
-    issues.error(
-      namePath,
+    name.error(
       ISSUE_CODES.REQUIRED,
       'is required: the executable name in --image-credential-provider-bin-dir',
     );
   else if (p.name.includes('/'))
-    issues.error(
-      namePath,
-      ISSUE_CODES.INVALID_VALUE,
-      `${quote(p.name)}: provider name cannot contain '/'`,
-    );
+    name.error(ISSUE_CODES.INVALID_VALUE, `${quote(p.name)}: provider name cannot contain '/'`);
   else if (p.name === '.' || p.name === '..')
-    issues.error(
-      namePath,
-      ISSUE_CODES.INVALID_VALUE,
-      `${quote(p.name)}: provider name cannot be '${p.name}'`,
-    );
+    name.error(ISSUE_CODES.INVALID_VALUE, `${quote(p.name)}: provider name cannot be '${p.name}'`);
   else if (/\s/.test(p.name))
-    issues.error(
-      namePath,
-      ISSUE_CODES.INVALID_VALUE,
-      `${quote(p.name)}: provider name cannot contain spaces`,
-    );
-  checkMatchImages(p.matchImages, { path: joinPath(path, 'matchImages'), issues }, true);
-  checkCacheDuration(p.defaultCacheDuration, joinPath(path, 'defaultCacheDuration'), issues);
+    name.error(ISSUE_CODES.INVALID_VALUE, `${quote(p.name)}: provider name cannot contain spaces`);
+  checkMatchImages(p.matchImages, at.at('matchImages'), true);
+  checkCacheDuration(p.defaultCacheDuration, at.at('defaultCacheDuration'));
   if (!Object.values<string>(CREDENTIAL_PROVIDER_API_VERSIONS).includes(p.apiVersion)) {
-    issues.error(
-      joinPath(path, 'apiVersion'),
+    at.at('apiVersion').error(
       ISSUE_CODES.INVALID_VALUE,
       `${quote(p.apiVersion)} must be one of ${Object.values(CREDENTIAL_PROVIDER_API_VERSIONS).join(', ')}`,
     );
   }
   for (const [i, e] of (p.env ?? []).entries()) {
-    if (e.name === '')
-      issues.error(joinPath(joinPath(path, 'env'), i), ISSUE_CODES.REQUIRED, 'needs a name');
+    if (e.name === '') at.at('env', i).error(ISSUE_CODES.REQUIRED, 'needs a name');
   }
   const t = p.tokenAttributes;
   if (t === undefined) return;
-  const tp = joinPath(path, 'tokenAttributes');
+  const tp = at.at('tokenAttributes');
   if (
     configVersion !== KUBELET_CONFIG_API_VERSIONS.v1 ||
     p.apiVersion !== CREDENTIAL_PROVIDER_API_VERSIONS.v1
   ) {
-    issues.error(
-      tp,
+    tp.error(
       ISSUE_CODES.INVALID_VALUE,
       'is only supported for credentialprovider.kubelet.k8s.io/v1 (Kubernetes 1.33 and later)',
     );
   }
   if (t.serviceAccountTokenAudience === '')
-    issues.error(joinPath(tp, 'serviceAccountTokenAudience'), ISSUE_CODES.REQUIRED, 'is required');
+    tp.at('serviceAccountTokenAudience').error(ISSUE_CODES.REQUIRED, 'is required');
   if (!['Token', 'ServiceAccount'].includes(t.cacheType))
-    issues.error(
-      joinPath(tp, 'cacheType'),
-      ISSUE_CODES.INVALID_VALUE,
-      'must be "ServiceAccount" or "Token"',
-    );
+    tp.at('cacheType').error(ISSUE_CODES.INVALID_VALUE, 'must be "ServiceAccount" or "Token"');
   const required = t.requiredServiceAccountAnnotationKeys ?? [];
   const optional = t.optionalServiceAccountAnnotationKeys ?? [];
   if (!t.requireServiceAccount && required.length > 0) {
-    issues.error(
-      joinPath(tp, 'requiredServiceAccountAnnotationKeys'),
+    tp.at('requiredServiceAccountAnnotationKeys').error(
       ISSUE_CODES.INVALID_VALUE,
       'must be empty when requireServiceAccount is false',
     );
@@ -270,15 +248,13 @@ function checkProvider(
   ] as const) {
     const seen = new Set<string>();
     for (const [i, key] of keys.entries()) {
-      const kp = joinPath(joinPath(tp, list), i);
+      const kp = tp.at(list, i);
       const bad = checkQualifiedKey(key.toLowerCase());
-      if (bad !== undefined) issues.error(kp, ISSUE_CODES.INVALID_NAME, `${quote(key)} ${bad}`);
-      if (seen.has(key))
-        issues.error(kp, ISSUE_CODES.DUPLICATE_FIELD, `${quote(key)} is listed twice`);
+      if (bad !== undefined) kp.error(ISSUE_CODES.INVALID_NAME, `${quote(key)} ${bad}`);
+      if (seen.has(key)) kp.error(ISSUE_CODES.DUPLICATE_FIELD, `${quote(key)} is listed twice`);
       seen.add(key);
       if (list === 'optionalServiceAccountAnnotationKeys' && required.includes(key)) {
-        issues.error(
-          kp,
+        kp.error(
           ISSUE_CODES.DUPLICATE_FIELD,
           `${quote(key)} is in both the required and optional lists`,
         );

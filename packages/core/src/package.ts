@@ -7,7 +7,6 @@ import {
   createIssueCollector,
   describeType,
   isRecord,
-  joinPath,
   quote,
   readRecord,
   readString,
@@ -332,13 +331,9 @@ export function createCredentialProviderPackage(init: CredentialProviderPackageI
   requireObject(init, 'createCredentialProviderPackage');
   const issues = createIssueCollector();
   const config = resolveCredentialProviderPackageConfig(init.config);
-  checkClusterName(init.clusterName, 'clusterName', issues);
+  checkClusterName(init.clusterName, issues.at('clusterName'));
   checkPackageFields(init, issues);
-  checkConfig(
-    config,
-    { path: joinPath('', 'config'), issues },
-    init.allowMultipleCredentials === true,
-  );
+  checkConfig(config, issues.at('config'), init.allowMultipleCredentials === true);
   issues.throwIfErrors('invalid credential-provider Package');
   for (const w of issues.warnings) init.onWarning?.(w);
   return renderPackage(init, config);
@@ -410,10 +405,9 @@ const INIT_FIELD_PATHS: FieldPaths = {
   labels: 'labels',
 };
 
-function checkClusterName(clusterName: unknown, path: string, issues: IssueCollector): void {
+function checkClusterName(clusterName: unknown, at: IssueCollector): void {
   if (typeof clusterName !== 'string' || clusterName === '') {
-    issues.error(
-      path,
+    at.error(
       ISSUE_CODES.REQUIRED,
       'is required: the name of the EKS Anywhere cluster to configure',
     );
@@ -421,8 +415,7 @@ function checkClusterName(clusterName: unknown, path: string, issues: IssueColle
   }
   const bad = checkDns1123Label(clusterName, 63 - PACKAGE_NAMESPACE_PREFIX.length);
   if (bad !== undefined) {
-    issues.error(
-      path,
+    at.error(
       ISSUE_CODES.INVALID_NAME,
       `${quote(clusterName)} ${bad}; it becomes part of the namespace "${PACKAGE_NAMESPACE_PREFIX}<clusterName>" (a 63-character RFC 1123 label)`,
     );
@@ -439,67 +432,56 @@ function checkPackageFields(
     // The package controller uses the Package name as the Helm release name (53 characters max).
     const bad = checkDns1123Subdomain(init.name, 53);
     if (bad !== undefined)
-      issues.error(
-        paths.name,
-        ISSUE_CODES.INVALID_NAME,
-        `${quote(init.name)} ${bad}; it is also the Helm release name`,
-      );
+      issues
+        .at(paths.name)
+        .error(
+          ISSUE_CODES.INVALID_NAME,
+          `${quote(init.name)} ${bad}; it is also the Helm release name`,
+        );
   }
   if (init.targetNamespace !== undefined) {
     const bad = checkDns1123Label(init.targetNamespace);
     if (bad !== undefined)
-      issues.error(
-        paths.targetNamespace,
-        ISSUE_CODES.INVALID_NAME,
-        `${quote(init.targetNamespace)} ${bad}`,
-      );
+      issues
+        .at(paths.targetNamespace)
+        .error(ISSUE_CODES.INVALID_NAME, `${quote(init.targetNamespace)} ${bad}`);
   }
   if (init.packageVersion !== undefined && !/^\S+$/.test(init.packageVersion)) {
-    issues.error(
-      paths.packageVersion,
-      ISSUE_CODES.INVALID_VALUE,
-      'must be a version or sha256 digest from the bundle, without spaces; omit it for the latest',
-    );
+    issues
+      .at(paths.packageVersion)
+      .error(
+        ISSUE_CODES.INVALID_VALUE,
+        'must be a version or sha256 digest from the bundle, without spaces; omit it for the latest',
+      );
   }
   for (const field of ['annotations', 'labels'] as const) {
-    const map = readStringMap(init[field], paths[field], issues);
+    const map = readStringMap(init[field], issues.at(paths[field]));
     for (const key of Object.keys(map ?? {})) {
       const bad = checkQualifiedKey(key);
       if (bad !== undefined)
-        issues.error(
-          joinPath(paths[field], key),
-          ISSUE_CODES.INVALID_NAME,
-          `key ${quote(key)} ${bad}`,
-        );
+        issues.at(paths[field], key).error(ISSUE_CODES.INVALID_NAME, `key ${quote(key)} ${bad}`);
     }
   }
 }
 
 function checkConfig(
   config: CredentialProviderPackageConfig,
-  at: { readonly path: string; readonly issues: IssueCollector },
+  at: IssueCollector,
   allowMultiple: boolean,
 ): void {
-  const { path, issues } = at;
-  checkSourceRegistry(config.sourceRegistry, joinPath(path, 'sourceRegistry'), issues);
-  checkTolerations(config.tolerations, joinPath(path, 'tolerations'), issues);
-  if (config.image !== undefined) checkImage(config.image, joinPath(path, 'image'), issues);
-  checkCredentials(
-    config.credential,
-    { path: joinPath(path, 'credential'), issues },
-    allowMultiple,
-  );
-  if (config.proxy !== undefined) checkProxy(config.proxy, joinPath(path, 'proxy'), issues);
-  readStringMap(config.nodeSelector, joinPath(path, 'nodeSelector'), issues);
-  readStringMap(config.podAnnotations, joinPath(path, 'podAnnotations'), issues);
-  readRecord(config.affinity, joinPath(path, 'affinity'), issues);
-  if (config.resources !== undefined)
-    checkResources(config.resources, joinPath(path, 'resources'), issues);
+  checkSourceRegistry(config.sourceRegistry, at.at('sourceRegistry'));
+  checkTolerations(config.tolerations, at.at('tolerations'));
+  if (config.image !== undefined) checkImage(config.image, at.at('image'));
+  checkCredentials(config.credential, at.at('credential'), allowMultiple);
+  if (config.proxy !== undefined) checkProxy(config.proxy, at.at('proxy'));
+  readStringMap(config.nodeSelector, at.at('nodeSelector'));
+  readStringMap(config.podAnnotations, at.at('podAnnotations'));
+  readRecord(config.affinity, at.at('affinity'));
+  if (config.resources !== undefined) checkResources(config.resources, at.at('resources'));
   if (config.extraValues !== undefined) {
     for (const key of Object.keys(config.extraValues)) {
       if (MODELLED_KEYS.includes(key)) {
-        issues.error(
-          joinPath(joinPath(path, 'extraValues'), key),
+        at.at('extraValues', key).error(
           ISSUE_CODES.INVALID_VALUE,
           `set ${key} through config.${key}, not extraValues`,
         );
@@ -520,178 +502,139 @@ const MODELLED_KEYS = [
   'podAnnotations',
 ];
 
-function checkSourceRegistry(value: unknown, path: string, issues: IssueCollector): void {
-  const s = readString(value, path, issues);
+function checkSourceRegistry(value: unknown, at: IssueCollector): void {
+  const s = readString(value, at);
   if (s === undefined) return;
   if (s === '') {
-    issues.error(
-      path,
+    at.error(
       ISSUE_CODES.REQUIRED,
       `must not be empty: without it the package controller substitutes its private ECR registry, from which nodes cannot pull the provider image before they have ECR credentials; write "${DEFAULT_SOURCE_REGISTRY}"`,
     );
   } else if (s.includes('://'))
-    issues.error(
-      path,
+    at.error(
       ISSUE_CODES.INVALID_VALUE,
       `${quote(s)} must be a registry host and path without a scheme, e.g. "${DEFAULT_SOURCE_REGISTRY}"`,
     );
   else if (/\s/.test(s) || s.endsWith('/'))
-    issues.error(
-      path,
+    at.error(
       ISSUE_CODES.INVALID_VALUE,
       `${quote(s)} must be a registry host and path without spaces or a trailing "/"`,
     );
 }
 
-function checkTolerations(value: unknown, path: string, issues: IssueCollector): void {
+function checkTolerations(value: unknown, at: IssueCollector): void {
   if (!Array.isArray(value)) {
-    issues.error(
-      path,
+    at.error(
       ISSUE_CODES.INVALID_TYPE,
       `must be a list of tolerations, found ${describeType(value)}`,
     );
     return;
   }
   value.forEach((t: unknown, i) => {
-    const p = joinPath(path, i);
-    const rec = readRecord(t, p, issues);
+    const item = at.at(i);
+    const rec = readRecord(t, item);
     if (rec === undefined) return;
-    rejectUnknownKeys(rec, ['key', 'operator', 'value', 'effect', 'tolerationSeconds'], {
-      path: p,
-      issues,
-    });
-    readString(rec['key'], joinPath(p, 'key'), issues);
-    const op = readString(rec['operator'], joinPath(p, 'operator'), issues);
+    rejectUnknownKeys(rec, ['key', 'operator', 'value', 'effect', 'tolerationSeconds'], item);
+    readString(rec['key'], item.at('key'));
+    const op = readString(rec['operator'], item.at('operator'));
     if (op !== undefined && op !== 'Exists' && op !== 'Equal')
-      issues.error(
-        joinPath(p, 'operator'),
-        ISSUE_CODES.INVALID_VALUE,
-        `${quote(op)} must be "Exists" or "Equal"`,
-      );
-    const v = readString(rec['value'], joinPath(p, 'value'), issues);
+      item
+        .at('operator')
+        .error(ISSUE_CODES.INVALID_VALUE, `${quote(op)} must be "Exists" or "Equal"`);
+    const v = readString(rec['value'], item.at('value'));
     if (op === 'Exists' && v !== undefined && v !== '')
-      issues.error(
-        joinPath(p, 'value'),
-        ISSUE_CODES.INVALID_VALUE,
-        'must be empty when operator is "Exists"',
-      );
-    const effect = readString(rec['effect'], joinPath(p, 'effect'), issues);
+      item.at('value').error(ISSUE_CODES.INVALID_VALUE, 'must be empty when operator is "Exists"');
+    const effect = readString(rec['effect'], item.at('effect'));
     if (
       effect !== undefined &&
       effect !== '' &&
       !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(effect)
     ) {
-      issues.error(
-        joinPath(p, 'effect'),
-        ISSUE_CODES.INVALID_VALUE,
-        `${quote(effect)} must be "NoSchedule", "PreferNoSchedule" or "NoExecute"`,
-      );
+      item
+        .at('effect')
+        .error(
+          ISSUE_CODES.INVALID_VALUE,
+          `${quote(effect)} must be "NoSchedule", "PreferNoSchedule" or "NoExecute"`,
+        );
     }
     const secs = rec['tolerationSeconds'];
     if (secs !== undefined && !Number.isInteger(secs))
-      issues.error(
-        joinPath(p, 'tolerationSeconds'),
-        ISSUE_CODES.INVALID_TYPE,
-        `must be a whole number of seconds, found ${describeType(secs)}`,
-      );
+      item
+        .at('tolerationSeconds')
+        .error(
+          ISSUE_CODES.INVALID_TYPE,
+          `must be a whole number of seconds, found ${describeType(secs)}`,
+        );
   });
 }
 
-function checkImage(value: unknown, path: string, issues: IssueCollector): void {
-  const rec = readRecord(value, path, issues);
+function checkImage(value: unknown, at: IssueCollector): void {
+  const rec = readRecord(value, at);
   if (rec === undefined) return;
-  rejectUnknownKeys(rec, ['repository', 'tag', 'digest', 'pullPolicy'], { path: path, issues });
-  readString(rec['repository'], joinPath(path, 'repository'), issues);
-  readString(rec['tag'], joinPath(path, 'tag'), issues);
-  const digest = readString(rec['digest'], joinPath(path, 'digest'), issues);
+  rejectUnknownKeys(rec, ['repository', 'tag', 'digest', 'pullPolicy'], at);
+  readString(rec['repository'], at.at('repository'));
+  readString(rec['tag'], at.at('tag'));
+  const digest = readString(rec['digest'], at.at('digest'));
   if (digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(digest)) {
-    issues.error(
-      joinPath(path, 'digest'),
+    at.at('digest').error(
       ISSUE_CODES.INVALID_VALUE,
       `${quote(digest)} must be "sha256:" and 64 lower-case hex digits`,
     );
   }
-  const policy = readString(rec['pullPolicy'], joinPath(path, 'pullPolicy'), issues);
+  const policy = readString(rec['pullPolicy'], at.at('pullPolicy'));
   if (policy !== undefined && !Object.values<string>(IMAGE_PULL_POLICIES).includes(policy)) {
-    issues.error(
-      joinPath(path, 'pullPolicy'),
+    at.at('pullPolicy').error(
       ISSUE_CODES.INVALID_VALUE,
       `${quote(policy)} must be IfNotPresent, Always or Never`,
     );
   }
 }
 
-function checkCredentials(
-  value: unknown,
-  at: { readonly path: string; readonly issues: IssueCollector },
-  allowMultiple: boolean,
-): void {
-  const { path, issues } = at;
+function checkCredentials(value: unknown, at: IssueCollector, allowMultiple: boolean): void {
   if (!Array.isArray(value)) {
-    issues.error(
-      path,
+    at.error(
       ISSUE_CODES.INVALID_TYPE,
       `must be a list with one credential entry, found ${describeType(value)}`,
     );
     return;
   }
   if (value.length === 0) {
-    issues.error(
-      path,
+    at.error(
       ISSUE_CODES.REQUIRED,
       'needs one entry: the chart mounts the Secret named in credential[0]',
     );
   } else if (value.length > 1) {
     const message = `has ${value.length} entries, but the chart only uses credential[0] and silently ignores the rest (its DaemonSet mounts one Secret)`;
-    if (allowMultiple) issues.warn(path, ISSUE_CODES.MULTIPLE_CREDENTIALS, message);
+    if (allowMultiple) at.warn(ISSUE_CODES.MULTIPLE_CREDENTIALS, message);
     else
-      issues.error(
-        path,
+      at.error(
         ISSUE_CODES.MULTIPLE_CREDENTIALS,
         `${message}; keep one entry, or pass allowMultipleCredentials: true to keep them anyway`,
       );
   }
   value.forEach((c: unknown, i) => {
-    const p = joinPath(path, i);
-    const rec = readRecord(c, p, issues);
+    const item = at.at(i);
+    const rec = readRecord(c, item);
     if (rec === undefined) return;
-    rejectUnknownKeys(rec, ['matchImages', 'profile', 'secretName', 'defaultCacheDuration'], {
-      path: p,
-      issues,
-    });
-    checkMatchImages(rec['matchImages'], { path: joinPath(p, 'matchImages'), issues });
-    const profile = readString(rec['profile'], joinPath(p, 'profile'), issues);
-    if (profile !== undefined) checkProfileName(profile, joinPath(p, 'profile'), issues);
-    const secretName = readString(rec['secretName'], joinPath(p, 'secretName'), issues);
+    rejectUnknownKeys(rec, ['matchImages', 'profile', 'secretName', 'defaultCacheDuration'], item);
+    checkMatchImages(rec['matchImages'], item.at('matchImages'));
+    const profile = readString(rec['profile'], item.at('profile'));
+    if (profile !== undefined) checkProfileName(profile, item.at('profile'));
+    const secretName = readString(rec['secretName'], item.at('secretName'));
     if (secretName !== undefined) {
       const bad = checkDns1123Subdomain(secretName);
       if (bad !== undefined)
-        issues.error(
-          joinPath(p, 'secretName'),
-          ISSUE_CODES.INVALID_NAME,
-          `${quote(secretName)} ${bad}`,
-        );
+        item.at('secretName').error(ISSUE_CODES.INVALID_NAME, `${quote(secretName)} ${bad}`);
     }
-    const duration = readString(
-      rec['defaultCacheDuration'],
-      joinPath(p, 'defaultCacheDuration'),
-      issues,
-    );
-    if (duration !== undefined)
-      checkCacheDuration(duration, joinPath(p, 'defaultCacheDuration'), issues);
+    const duration = readString(rec['defaultCacheDuration'], item.at('defaultCacheDuration'));
+    if (duration !== undefined) checkCacheDuration(duration, item.at('defaultCacheDuration'));
   });
 }
 
 /** @internal Validates a kubelet `matchImages` list (also used by the kubelet-config builder). */
-export function checkMatchImages(
-  value: unknown,
-  at: { readonly path: string; readonly issues: IssueCollector },
-  emptyIsError = false,
-): void {
-  const { path, issues } = at;
+export function checkMatchImages(value: unknown, at: IssueCollector, emptyIsError = false): void {
   if (!Array.isArray(value)) {
-    issues.error(
-      path,
+    at.error(
       ISSUE_CODES.INVALID_TYPE,
       `must be a list of image patterns, found ${describeType(value)}`,
     );
@@ -699,35 +642,32 @@ export function checkMatchImages(
   }
   if (value.length === 0) {
     if (emptyIsError)
-      issues.error(
-        path,
+      at.error(
         ISSUE_CODES.REQUIRED,
         'needs at least one pattern: the kubelet refuses a provider with an empty matchImages',
       );
     else {
-      issues.warn(
-        path,
+      at.warn(
         ISSUE_CODES.EMPTY_MATCH_IMAGES,
         `is empty: the chart then passes no patterns and the provider image falls back to its built-in default "${DEFAULT_MATCH_IMAGES[0] ?? ''}"; list the registries explicitly so the config says what it does`,
       );
     }
   }
   value.forEach((pattern: unknown, i) => {
-    const p = joinPath(path, i);
+    const item = at.at(i);
     if (typeof pattern !== 'string') {
-      issues.error(p, ISSUE_CODES.INVALID_TYPE, `must be a string, found ${describeType(pattern)}`);
+      item.error(ISSUE_CODES.INVALID_TYPE, `must be a string, found ${describeType(pattern)}`);
       return;
     }
-    for (const issue of validateImagePattern(pattern)) issues.error(p, issue.code, issue.message);
+    for (const issue of validateImagePattern(pattern)) item.error(issue.code, issue.message);
   });
 }
 
 /** @internal */
-export function checkProfileName(profile: string, path: string, issues: IssueCollector): void {
-  if (profile === '') issues.error(path, ISSUE_CODES.REQUIRED, 'must not be empty; use "default"');
+export function checkProfileName(profile: string, at: IssueCollector): void {
+  if (profile === '') at.error(ISSUE_CODES.REQUIRED, 'must not be empty; use "default"');
   else if (!/^[A-Za-z0-9_.+=,@-]+$/.test(profile)) {
-    issues.error(
-      path,
+    at.error(
       ISSUE_CODES.INVALID_VALUE,
       `${quote(profile)} is not a usable AWS profile name: use letters, digits and "_ . + = , @ -" only`,
     );
@@ -738,89 +678,77 @@ export function checkProfileName(profile: string, path: string, issues: IssueCol
  * @internal {@link checkProfileName} for a profile this SDK writes into an AWS config file: the
  * Go provider reads `[profile a=b]`, the AWS SDK for JavaScript ignores that section.
  */
-export function checkWritableProfileName(
-  profile: string,
-  path: string,
-  issues: IssueCollector,
-): void {
-  checkProfileName(profile, path, issues);
+export function checkWritableProfileName(profile: string, at: IssueCollector): void {
+  checkProfileName(profile, at);
   if (/[=,]/.test(profile))
-    issues.error(
-      path,
+    at.error(
       ISSUE_CODES.INVALID_VALUE,
       `${quote(profile)} cannot be written to an AWS config file that every AWS SDK reads: the AWS SDK for JavaScript ignores a [profile] section whose name has "=" or ","; use letters, digits and "_ . + @ -" only`,
     );
 }
 
 /** @internal Validates a kubelet `defaultCacheDuration` (also used by the kubelet-config builder). */
-export function checkCacheDuration(value: string, path: string, issues: IssueCollector): void {
+export function checkCacheDuration(value: string, at: IssueCollector): void {
   const parsed = parseGoDurationNanos(value);
   if (!parsed.ok) {
-    issues.error(
-      path,
+    at.error(
       ISSUE_CODES.INVALID_DURATION,
       `${quote(value)} is not a Go duration (${parsed.error}); ${DURATION_HINT}`,
     );
   } else if (parsed.ns < 0n) {
-    issues.error(
-      path,
+    at.error(
       ISSUE_CODES.NEGATIVE_DURATION,
       `${quote(value)} is negative; the kubelet requires a duration >= 0`,
     );
   } else if (parsed.ns >= ECR_TOKEN_LIFETIME_NS) {
-    issues.warn(
-      path,
+    at.warn(
       ISSUE_CODES.CACHE_DURATION_EXCEEDS_TOKEN_LIFETIME,
       `${quote(value)} is 12h or more, but ECR tokens expire after 12h: when the provider returns no cacheDuration, the kubelet would keep using an expired password; use less than 12h (the chart default is "5h")`,
     );
   } else if (parsed.ns === 0n) {
-    issues.warn(
-      path,
+    at.warn(
       ISSUE_CODES.INVALID_VALUE,
       '"0" turns caching off when the provider sends no cacheDuration: the kubelet then runs the provider on every pull',
     );
   }
 }
 
-function checkProxy(value: unknown, path: string, issues: IssueCollector): void {
-  const rec = readRecord(value, path, issues);
+function checkProxy(value: unknown, at: IssueCollector): void {
+  const rec = readRecord(value, at);
   if (rec === undefined) return;
   for (const key of Object.keys(rec)) {
     if (!['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'].includes(key)) {
-      issues.error(
-        joinPath(path, key),
+      at.at(key).error(
         ISSUE_CODES.UNKNOWN_FIELD,
         'the chart reads only HTTP_PROXY, HTTPS_PROXY and NO_PROXY (upper case)',
       );
     }
   }
   for (const key of ['HTTP_PROXY', 'HTTPS_PROXY'] as const) {
-    const url = readString(rec[key], joinPath(path, key), issues);
+    const url = readString(rec[key], at.at(key));
     // Go's httpproxy retries a value without an http/https/socks5 scheme as "http://" + value.
     const usable =
       url !== undefined &&
       (/^(https?|socks5):\/\//i.test(url) ? URL.canParse(url) : URL.canParse(`http://${url}`));
     if (url !== undefined && url !== '' && !usable) {
-      issues.error(
-        joinPath(path, key),
+      at.at(key).error(
         ISSUE_CODES.INVALID_VALUE,
         'is not a usable proxy URL; write one such as "http://proxy.example.com:3128"',
       );
     }
   }
-  readString(rec['NO_PROXY'], joinPath(path, 'NO_PROXY'), issues);
+  readString(rec['NO_PROXY'], at.at('NO_PROXY'));
 }
 
-function checkResources(value: unknown, path: string, issues: IssueCollector): void {
-  const rec = readRecord(value, path, issues);
+function checkResources(value: unknown, at: IssueCollector): void {
+  const rec = readRecord(value, at);
   if (rec === undefined) return;
-  rejectUnknownKeys(rec, ['limits', 'requests', 'claims'], { path: path, issues });
+  rejectUnknownKeys(rec, ['limits', 'requests', 'claims'], at);
   for (const key of ['limits', 'requests'] as const) {
-    const m = readRecord(rec[key], joinPath(path, key), issues);
+    const m = readRecord(rec[key], at.at(key));
     for (const [k, v] of Object.entries(m ?? {})) {
       if (typeof v !== 'string' && typeof v !== 'number') {
-        issues.error(
-          joinPath(joinPath(path, key), k),
+        at.at(key, k).error(
           ISSUE_CODES.INVALID_TYPE,
           `must be a quantity such as "100m" or "64Mi", found ${describeType(v)}`,
         );
@@ -892,7 +820,7 @@ export function validateCredentialProviderPackage(
     readPackage(input, issues, options.allowMultipleCredentials === true);
   } catch (e) {
     if (!isValidationError(e)) throw e;
-    for (const i of e.issues) issues.error(i.path, i.code, i.message);
+    for (const i of e.issues) issues.at(i.path).error(i.code, i.message);
   }
   return { errors: issues.errors, warnings: issues.warnings };
 }
@@ -924,7 +852,6 @@ function readPackage(
     const docs = parseYaml(input);
     if (docs.length !== 1) {
       issues.error(
-        '',
         ISSUE_CODES.INVALID_VALUE,
         `expected one YAML document with a Package, found ${docs.length}`,
       );
@@ -933,76 +860,72 @@ function readPackage(
     obj = docs[0];
   }
   if (!isRecord(obj)) {
-    issues.error(
-      '',
-      ISSUE_CODES.INVALID_TYPE,
-      `expected a Package object, found ${describeType(obj)}`,
-    );
+    issues.error(ISSUE_CODES.INVALID_TYPE, `expected a Package object, found ${describeType(obj)}`);
     return undefined;
   }
   if (obj['apiVersion'] !== PACKAGE_GVK.apiVersion || obj['kind'] !== PACKAGE_GVK.kind) {
     issues.error(
-      '',
       ISSUE_CODES.UNSUPPORTED_KIND,
       `expected apiVersion "${PACKAGE_GVK.apiVersion}" and kind "Package", found ${quote(String(obj['apiVersion']))} and ${quote(String(obj['kind']))}`,
     );
     return undefined;
   }
-  rejectUnknownKeys(obj, ['apiVersion', 'kind', 'metadata', 'spec', 'status'], {
-    path: '',
-    issues,
-  });
-  const metadata = readRecord(obj['metadata'], 'metadata', issues) ?? {};
-  const spec = readRecord(obj['spec'], 'spec', issues) ?? {};
-  const name = readString(metadata['name'], 'metadata.name', issues);
-  const namespace = readString(metadata['namespace'], 'metadata.namespace', issues);
+  rejectUnknownKeys(obj, ['apiVersion', 'kind', 'metadata', 'spec', 'status'], issues);
+  const metadata = readRecord(obj['metadata'], issues.at('metadata')) ?? {};
+  const spec = readRecord(obj['spec'], issues.at('spec')) ?? {};
+  const name = readString(metadata['name'], issues.at('metadata.name'));
+  const namespace = readString(metadata['namespace'], issues.at('metadata.namespace'));
   let clusterName = '';
   if (namespace === undefined || namespace === '') {
-    issues.error(
-      'metadata.namespace',
-      ISSUE_CODES.REQUIRED,
-      `is required: Packages live in "${PACKAGE_NAMESPACE_PREFIX}<clusterName>" on the management cluster`,
-    );
+    issues
+      .at('metadata.namespace')
+      .error(
+        ISSUE_CODES.REQUIRED,
+        `is required: Packages live in "${PACKAGE_NAMESPACE_PREFIX}<clusterName>" on the management cluster`,
+      );
   } else if (!namespace.startsWith(PACKAGE_NAMESPACE_PREFIX)) {
-    issues.error(
-      'metadata.namespace',
-      ISSUE_CODES.INVALID_VALUE,
-      namespace === DEFAULT_TARGET_NAMESPACE
-        ? `"${DEFAULT_TARGET_NAMESPACE}" is the deprecated form; move the Package to "${PACKAGE_NAMESPACE_PREFIX}<clusterName>"`
-        : `${quote(namespace)} must be "${PACKAGE_NAMESPACE_PREFIX}<clusterName>" (the controller ignores Packages elsewhere)`,
-    );
+    issues
+      .at('metadata.namespace')
+      .error(
+        ISSUE_CODES.INVALID_VALUE,
+        namespace === DEFAULT_TARGET_NAMESPACE
+          ? `"${DEFAULT_TARGET_NAMESPACE}" is the deprecated form; move the Package to "${PACKAGE_NAMESPACE_PREFIX}<clusterName>"`
+          : `${quote(namespace)} must be "${PACKAGE_NAMESPACE_PREFIX}<clusterName>" (the controller ignores Packages elsewhere)`,
+      );
   } else {
     clusterName = namespace.slice(PACKAGE_NAMESPACE_PREFIX.length);
   }
-  const packageName = readString(spec['packageName'], 'spec.packageName', issues);
+  const packageName = readString(spec['packageName'], issues.at('spec.packageName'));
   if (packageName?.toLowerCase() !== CREDENTIAL_PROVIDER_PACKAGE_NAME) {
-    issues.error(
-      'spec.packageName',
-      ISSUE_CODES.UNSUPPORTED_KIND,
-      `must be "${CREDENTIAL_PROVIDER_PACKAGE_NAME}", found ${packageName === undefined ? 'nothing' : quote(packageName)}`,
-    );
+    issues
+      .at('spec.packageName')
+      .error(
+        ISSUE_CODES.UNSUPPORTED_KIND,
+        `must be "${CREDENTIAL_PROVIDER_PACKAGE_NAME}", found ${packageName === undefined ? 'nothing' : quote(packageName)}`,
+      );
   }
-  rejectUnknownKeys(spec, ['packageName', 'packageVersion', 'config', 'targetNamespace'], {
-    path: 'spec',
-    issues,
-  });
-  const configText = readString(spec['config'], 'spec.config', issues) ?? '';
+  rejectUnknownKeys(
+    spec,
+    ['packageName', 'packageVersion', 'config', 'targetNamespace'],
+    issues.at('spec'),
+  );
+  const configText = readString(spec['config'], issues.at('spec.config')) ?? '';
   const config = readConfig(configText, issues);
-  const annotations = readStringMap(metadata['annotations'], 'metadata.annotations', issues);
-  const labels = readStringMap(metadata['labels'], 'metadata.labels', issues);
+  const annotations = readStringMap(metadata['annotations'], issues.at('metadata.annotations'));
+  const labels = readStringMap(metadata['labels'], issues.at('metadata.labels'));
   const init: CredentialProviderPackageInit = dropUndefined({
     clusterName,
     name,
-    targetNamespace: readString(spec['targetNamespace'], 'spec.targetNamespace', issues),
+    targetNamespace: readString(spec['targetNamespace'], issues.at('spec.targetNamespace')),
     annotations: annotations ?? {},
     labels,
-    packageVersion: readString(spec['packageVersion'], 'spec.packageVersion', issues),
+    packageVersion: readString(spec['packageVersion'], issues.at('spec.packageVersion')),
   });
   // A missing or misplaced namespace was reported above; check the name only when there is one.
-  if (clusterName !== '') checkClusterName(clusterName, PACKAGE_FIELD_PATHS.clusterName, issues);
+  if (clusterName !== '') checkClusterName(clusterName, issues.at(PACKAGE_FIELD_PATHS.clusterName));
   checkPackageFields(init, issues, PACKAGE_FIELD_PATHS);
   if (config === undefined || name === undefined) return undefined;
-  checkConfig(config, { path: 'spec.config', issues }, allowMultiple);
+  checkConfig(config, issues.at('spec.config'), allowMultiple);
   return dropUndefined({
     ...init,
     name,
@@ -1023,18 +946,19 @@ function readConfig(
       values = docs[0] ?? {};
     } catch (e) {
       if (isValidationError(e)) {
-        for (const i of e.issues) issues.error('spec.config', i.code, i.message);
+        for (const i of e.issues) issues.at('spec.config').error(i.code, i.message);
         return undefined;
       }
       throw e;
     }
   }
   if (!isRecord(values)) {
-    issues.error(
-      'spec.config',
-      ISSUE_CODES.INVALID_TYPE,
-      `must be a YAML map of chart values, found ${describeType(values)}`,
-    );
+    issues
+      .at('spec.config')
+      .error(
+        ISSUE_CODES.INVALID_TYPE,
+        `must be a YAML map of chart values, found ${describeType(values)}`,
+      );
     return undefined;
   }
   const extra = Object.fromEntries(
@@ -1074,18 +998,16 @@ function readCredentialDefaults(
   if (!Array.isArray(value)) return value as readonly CredentialConfig[];
   return value.map((entry: unknown, i) => {
     if (!isRecord(entry)) return entry as CredentialConfig;
-    const path = joinPath(joinPath('spec.config', 'credential'), i);
+    const at = issues.at('spec.config', 'credential', i);
     const out: Record<string, unknown> = { ...entry };
     if (entry['profile'] === undefined) {
-      issues.error(
-        joinPath(path, 'profile'),
+      at.at('profile').error(
         ISSUE_CODES.REQUIRED,
         'is missing: the chart then sets AWS_PROFILE to "" and the provider image uses the profile "eksa-packages", which the Secret does not have; write profile: "default"',
       );
     }
     if (entry['secretName'] === undefined) {
-      issues.error(
-        joinPath(path, 'secretName'),
+      at.at('secretName').error(
         ISSUE_CODES.REQUIRED,
         'is missing: the DaemonSet would mount a Secret with no name; write secretName: "aws-secret"',
       );
@@ -1093,8 +1015,7 @@ function readCredentialDefaults(
     if (entry['matchImages'] === undefined) out['matchImages'] = [];
     if (entry['defaultCacheDuration'] === undefined) {
       out['defaultCacheDuration'] = PROVIDER_IMAGE_DEFAULT_CACHE_DURATION;
-      issues.warn(
-        joinPath(path, 'defaultCacheDuration'),
+      at.at('defaultCacheDuration').warn(
         ISSUE_CODES.REQUIRED,
         `is missing: the provider image then uses "${PROVIDER_IMAGE_DEFAULT_CACHE_DURATION}"; write it explicitly`,
       );

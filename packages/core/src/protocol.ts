@@ -6,7 +6,6 @@ import {
   createIssueCollector,
   describeType,
   isRecord,
-  joinPath,
   quote,
   type IssueCollector,
 } from './issues.ts';
@@ -128,23 +127,23 @@ export function parseCredentialProviderRequest(input: unknown): CredentialProvid
       v1
         ? ['kind', 'apiVersion', 'image', 'serviceAccountToken', 'serviceAccountAnnotations']
         : ['kind', 'apiVersion', 'image'],
-      { path: '', issues },
+      issues,
     );
-    const image = goString(obj['image'], 'image', issues);
+    const image = goString(obj['image'], issues.at('image'));
     if (image === '')
-      issues.error('image', ISSUE_CODES.REQUIRED, 'is required: the image the kubelet is pulling');
-    goString(obj['serviceAccountToken'], 'serviceAccountToken', issues);
+      issues
+        .at('image')
+        .error(ISSUE_CODES.REQUIRED, 'is required: the image the kubelet is pulling');
+    goString(obj['serviceAccountToken'], issues.at('serviceAccountToken'));
     const ann = obj['serviceAccountAnnotations'];
     if (ann !== undefined && ann !== null) {
       if (!isRecord(ann))
-        issues.error(
-          'serviceAccountAnnotations',
-          ISSUE_CODES.INVALID_TYPE,
-          `must be a map of strings, found ${describeType(ann)}`,
-        );
+        issues
+          .at('serviceAccountAnnotations')
+          .error(ISSUE_CODES.INVALID_TYPE, `must be a map of strings, found ${describeType(ann)}`);
       else
         for (const [k, v] of Object.entries(ann))
-          goString(v, joinPath('serviceAccountAnnotations', k), issues);
+          goString(v, issues.at('serviceAccountAnnotations', k));
     }
   }
   issues.throwIfErrors('invalid CredentialProviderRequest');
@@ -200,40 +199,41 @@ export function parseCredentialProviderResponse(
   const obj = readMessage(input, 'CredentialProviderResponse', issues);
   if (obj !== undefined) {
     if (options.apiVersion !== undefined && obj['apiVersion'] !== options.apiVersion) {
-      issues.error(
-        'apiVersion',
-        ISSUE_CODES.MISMATCH,
-        `is ${shown(obj['apiVersion'])} but the request used ${quote(options.apiVersion)}; the response must use the request's version`,
-      );
+      issues
+        .at('apiVersion')
+        .error(
+          ISSUE_CODES.MISMATCH,
+          `is ${shown(obj['apiVersion'])} but the request used ${quote(options.apiVersion)}; the response must use the request's version`,
+        );
     }
-    checkFields(obj, ['kind', 'apiVersion', 'cacheKeyType', 'cacheDuration', 'auth'], {
-      path: '',
-      issues,
-    });
-    const keyType = goString(obj['cacheKeyType'], 'cacheKeyType', issues);
+    checkFields(obj, ['kind', 'apiVersion', 'cacheKeyType', 'cacheDuration', 'auth'], issues);
+    const keyType = goString(obj['cacheKeyType'], issues.at('cacheKeyType'));
     if (keyType !== undefined && !Object.values<string>(CACHE_KEY_TYPES).includes(keyType)) {
-      issues.error(
-        'cacheKeyType',
-        ISSUE_CODES.INVALID_VALUE,
-        `${quote(keyType)} must be "Image", "Registry" or "Global" (case-sensitive); the kubelet discards any other response`,
-      );
+      issues
+        .at('cacheKeyType')
+        .error(
+          ISSUE_CODES.INVALID_VALUE,
+          `${quote(keyType)} must be "Image", "Registry" or "Global" (case-sensitive); the kubelet discards any other response`,
+        );
     }
     const duration = obj['cacheDuration'];
     if (duration !== undefined && duration !== null) {
       if (typeof duration !== 'string')
-        issues.error(
-          'cacheDuration',
-          ISSUE_CODES.INVALID_TYPE,
-          `must be a Go duration string such as "6h0m0s", found ${describeType(duration)}`,
-        );
+        issues
+          .at('cacheDuration')
+          .error(
+            ISSUE_CODES.INVALID_TYPE,
+            `must be a Go duration string such as "6h0m0s", found ${describeType(duration)}`,
+          );
       else {
         const d = parseGoDurationNanos(duration);
         if (!d.ok)
-          issues.error(
-            'cacheDuration',
-            ISSUE_CODES.INVALID_DURATION,
-            `${quote(duration)} is not a Go duration (${d.error})`,
-          );
+          issues
+            .at('cacheDuration')
+            .error(
+              ISSUE_CODES.INVALID_DURATION,
+              `${quote(duration)} is not a Go duration (${d.error})`,
+            );
       }
     }
     checkAuth(obj['auth'], issues);
@@ -245,44 +245,42 @@ export function parseCredentialProviderResponse(
 function checkAuth(auth: unknown, issues: IssueCollector): void {
   if (auth === undefined || auth === null) return;
   if (!isRecord(auth)) {
-    issues.error(
-      'auth',
-      ISSUE_CODES.INVALID_TYPE,
-      `must be a map from image pattern to {username, password}, found ${describeType(auth)}`,
-    );
+    issues
+      .at('auth')
+      .error(
+        ISSUE_CODES.INVALID_TYPE,
+        `must be a map from image pattern to {username, password}, found ${describeType(auth)}`,
+      );
     return;
   }
   for (const [key, entry] of Object.entries(auth)) {
-    const path = joinPath('auth', key);
+    const at = issues.at('auth', key);
     // The kubelet keyring adds https:// when missing and skips keys that fail url.Parse.
     const withScheme = /^https?:\/\//.test(key)
       ? key.replace(/^http:/, 'https:')
       : `https://${key}`;
     const parsed = goUrlParse(toByteString(withScheme));
     if (!parsed.ok)
-      issues.error(
-        path,
+      at.error(
         ISSUE_CODES.INVALID_IMAGE_PATTERN,
         `the kubelet cannot parse this key (${parsed.error}) and would ignore these credentials`,
       );
     if (entry === null) continue;
     if (!isRecord(entry)) {
-      issues.error(
-        path,
+      at.error(
         ISSUE_CODES.INVALID_TYPE,
         `must be {username, password}, found ${describeType(entry)}`,
       );
       continue;
     }
-    checkFields(entry, ['username', 'password'], { path: path, issues });
-    goString(entry['username'], joinPath(path, 'username'), issues);
+    checkFields(entry, ['username', 'password'], at);
+    goString(entry['username'], at.at('username'));
     if (
       entry['password'] !== undefined &&
       entry['password'] !== null &&
       typeof entry['password'] !== 'string'
     ) {
-      issues.error(
-        joinPath(path, 'password'),
+      at.at('password').error(
         ISSUE_CODES.INVALID_TYPE,
         `must be a string, found ${describeType(entry['password'])}`,
       );
@@ -298,42 +296,41 @@ function readMessage(
   let obj = input;
   if (typeof input === 'string') {
     if (input.trim() === '') {
-      issues.error('', ISSUE_CODES.SYNTAX, `expected a ${kind} as JSON, found empty input`);
+      issues.error(ISSUE_CODES.SYNTAX, `expected a ${kind} as JSON, found empty input`);
       return undefined;
     }
     const parsed = parseStrictJson(input);
     if (!parsed.ok) {
-      issues.error('', ISSUE_CODES.SYNTAX, `is not valid JSON (${parsed.error})`);
+      issues.error(ISSUE_CODES.SYNTAX, `is not valid JSON (${parsed.error})`);
       return undefined;
     }
     for (const d of parsed.duplicates)
-      issues.error(
-        d,
-        ISSUE_CODES.DUPLICATE_FIELD,
-        'appears more than once; the kubelet decodes strictly and rejects duplicates',
-      );
+      issues
+        .at(d)
+        .error(
+          ISSUE_CODES.DUPLICATE_FIELD,
+          'appears more than once; the kubelet decodes strictly and rejects duplicates',
+        );
     obj = parsed.value;
   }
   if (!isRecord(obj)) {
-    issues.error(
-      '',
-      ISSUE_CODES.INVALID_TYPE,
-      `expected a ${kind} object, found ${describeType(obj)}`,
-    );
+    issues.error(ISSUE_CODES.INVALID_TYPE, `expected a ${kind} object, found ${describeType(obj)}`);
     return undefined;
   }
   if (obj['kind'] !== kind)
-    issues.error(
-      'kind',
-      ISSUE_CODES.UNSUPPORTED_KIND,
-      `must be ${quote(kind)}, found ${obj['kind'] === undefined ? 'nothing' : shown(obj['kind'])}`,
-    );
+    issues
+      .at('kind')
+      .error(
+        ISSUE_CODES.UNSUPPORTED_KIND,
+        `must be ${quote(kind)}, found ${obj['kind'] === undefined ? 'nothing' : shown(obj['kind'])}`,
+      );
   if (typeof obj['apiVersion'] !== 'string' || !VERSIONS.includes(obj['apiVersion'])) {
-    issues.error(
-      'apiVersion',
-      ISSUE_CODES.UNSUPPORTED_KIND,
-      `must be one of ${VERSIONS.join(', ')}, found ${obj['apiVersion'] === undefined ? 'nothing' : shown(obj['apiVersion'])}`,
-    );
+    issues
+      .at('apiVersion')
+      .error(
+        ISSUE_CODES.UNSUPPORTED_KIND,
+        `must be one of ${VERSIONS.join(', ')}, found ${obj['apiVersion'] === undefined ? 'nothing' : shown(obj['apiVersion'])}`,
+      );
   }
   return obj;
 }
@@ -346,14 +343,12 @@ function shown(value: unknown): string {
 function checkFields(
   obj: Record<string, unknown>,
   known: readonly string[],
-  at: { readonly path: string; readonly issues: IssueCollector },
+  at: IssueCollector,
 ): void {
-  const { path: prefix, issues } = at;
   for (const key of Object.keys(obj)) {
     if (known.includes(key)) continue;
     const cased = known.find((k) => k.toLowerCase() === key.toLowerCase());
-    issues.error(
-      joinPath(prefix, key),
+    at.at(key).error(
       ISSUE_CODES.UNKNOWN_FIELD,
       cased === undefined
         ? `is not a field of this version (the kubelet decodes strictly); known fields: ${known.join(', ')}`
@@ -363,10 +358,10 @@ function checkFields(
 }
 
 /** A string field as Go decodes it: `null` and absent mean `""`, anything else is an error. */
-function goString(value: unknown, path: string, issues: IssueCollector): string | undefined {
+function goString(value: unknown, at: IssueCollector): string | undefined {
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string') {
-    issues.error(path, ISSUE_CODES.INVALID_TYPE, `must be a string, found ${describeType(value)}`);
+    at.error(ISSUE_CODES.INVALID_TYPE, `must be a string, found ${describeType(value)}`);
     return undefined;
   }
   return value;

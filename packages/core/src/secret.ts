@@ -6,7 +6,6 @@ import {
   createIssueCollector,
   describeType,
   isRecord,
-  joinPath,
   quote,
   readRecord,
   readString,
@@ -83,29 +82,25 @@ export function base64(text: string): string {
 /** @internal Checks a secret value without ever echoing it. */
 export function checkSecretValue(
   value: unknown,
-  at: { readonly path: string; readonly issues: IssueCollector },
+  at: IssueCollector,
   what: string,
 ): value is string {
-  const { path, issues } = at;
   if (typeof value !== 'string' || value === '') {
-    issues.error(
-      path,
+    at.error(
       value === undefined || value === '' ? ISSUE_CODES.REQUIRED : ISSUE_CODES.INVALID_TYPE,
       `is required: the ${what}${value === undefined || value === '' ? '' : ` (found ${describeType(value)})`}`,
     );
     return false;
   }
   if (value !== value.trim()) {
-    issues.error(
-      path,
+    at.error(
       ISSUE_CODES.SURROUNDING_WHITESPACE,
       `has leading or trailing white space (often a newline from "echo" or a file); the provider would send it to AWS as part of the ${what}: remove it`,
     );
     return false;
   }
   if (/[\s'"]/.test(value)) {
-    issues.error(
-      path,
+    at.error(
       ISSUE_CODES.INVALID_VALUE,
       `contains white space or quotes, which no AWS ${what} has; check what was pasted`,
     );
@@ -127,15 +122,15 @@ export function checkSecretMetadata(
   if (init.name !== undefined) {
     const bad = checkDns1123Subdomain(init.name);
     if (bad !== undefined)
-      issues.error('name', ISSUE_CODES.INVALID_NAME, `${quote(init.name)} ${bad}`);
+      issues.at('name').error(ISSUE_CODES.INVALID_NAME, `${quote(init.name)} ${bad}`);
   }
   if (init.namespace !== undefined) {
     const bad = checkDns1123Label(init.namespace);
     if (bad !== undefined)
-      issues.error('namespace', ISSUE_CODES.INVALID_NAME, `${quote(init.namespace)} ${bad}`);
+      issues.at('namespace').error(ISSUE_CODES.INVALID_NAME, `${quote(init.namespace)} ${bad}`);
   }
-  readStringMap(init.labels, 'labels', issues);
-  readStringMap(init.annotations, 'annotations', issues);
+  readStringMap(init.labels, issues.at('labels'));
+  readStringMap(init.annotations, issues.at('annotations'));
 }
 
 /** @internal */
@@ -184,28 +179,30 @@ export function createAwsCredentialsSecret(init: AwsCredentialsSecretInit): Secr
   requireObject(init, 'createAwsCredentialsSecret');
   const issues = createIssueCollector();
   if (!Object.values<string>(AWS_SECRET_FORMS).includes(init.form)) {
-    issues.error(
-      'form',
-      ISSUE_CODES.INVALID_VALUE,
-      `must be "keys" or "config", found ${typeof init.form === 'string' ? quote(init.form) : 'nothing'}`,
-    );
+    issues
+      .at('form')
+      .error(
+        ISSUE_CODES.INVALID_VALUE,
+        `must be "keys" or "config", found ${typeof init.form === 'string' ? quote(init.form) : 'nothing'}`,
+      );
   }
-  checkSecretValue(init.accessKeyId, { path: 'accessKeyId', issues }, 'access key ID');
-  checkSecretValue(init.secretAccessKey, { path: 'secretAccessKey', issues }, 'secret access key');
+  checkSecretValue(init.accessKeyId, issues.at('accessKeyId'), 'access key ID');
+  checkSecretValue(init.secretAccessKey, issues.at('secretAccessKey'), 'secret access key');
   if (init.sessionToken !== undefined)
-    checkSecretValue(init.sessionToken, { path: 'sessionToken', issues }, 'session token');
+    checkSecretValue(init.sessionToken, issues.at('sessionToken'), 'session token');
   const regionProblem =
     typeof init.region === 'string' ? checkRegion(init.region) : 'is required, such as "us-west-2"';
   if (regionProblem !== undefined)
-    issues.error('region', ISSUE_CODES.INVALID_REGION, regionProblem);
+    issues.at('region').error(ISSUE_CODES.INVALID_REGION, regionProblem);
   const profile = init.profile ?? 'default';
-  checkWritableProfileName(profile, 'profile', issues);
+  checkWritableProfileName(profile, issues.at('profile'));
   if (init.form === 'keys' && profile !== 'default') {
-    issues.error(
-      'profile',
-      ISSUE_CODES.PROFILE_NOT_AVAILABLE,
-      `${quote(profile)} cannot be used with the keys form: the provider image always writes those keys as the [default] profile; use profile "default", or form "config" for a named profile`,
-    );
+    issues
+      .at('profile')
+      .error(
+        ISSUE_CODES.PROFILE_NOT_AVAILABLE,
+        `${quote(profile)} cannot be used with the keys form: the provider image always writes those keys as the [default] profile; use profile "default", or form "config" for a named profile`,
+      );
   }
   checkSecretMetadata(init, issues);
   issues.throwIfErrors('invalid AWS credentials Secret');
@@ -279,27 +276,24 @@ export function parseAwsCredentialsSecret(input: unknown): ParsedAwsCredentialsS
   const issues = createIssueCollector();
   const obj = typeof input === 'string' ? parseYaml(input)[0] : input;
   if (!isRecord(obj) || obj['apiVersion'] !== 'v1' || obj['kind'] !== 'Secret') {
-    issues.error('', ISSUE_CODES.UNSUPPORTED_KIND, 'expected a v1 Secret');
+    issues.error(ISSUE_CODES.UNSUPPORTED_KIND, 'expected a v1 Secret');
     issues.throwIfErrors('invalid AWS credentials Secret');
   }
   const secret = obj as Record<string, unknown>;
-  const metadata = readRecord(secret['metadata'], 'metadata', issues) ?? {};
-  const name = readString(metadata['name'], 'metadata.name', issues) ?? '';
-  const namespace = readString(metadata['namespace'], 'metadata.namespace', issues) ?? 'default';
+  const metadata = readRecord(secret['metadata'], issues.at('metadata')) ?? {};
+  const name = readString(metadata['name'], issues.at('metadata.name')) ?? '';
+  const namespace = readString(metadata['namespace'], issues.at('metadata.namespace')) ?? 'default';
   const values = readSecretData(secret, issues);
   const hasKeys = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'REGION'].some((k) => k in values);
   if (values['config'] !== undefined) {
     if (hasKeys)
-      issues.warn(
-        'data',
-        ISSUE_CODES.INVALID_VALUE,
-        'has both a "config" key and separate keys: the provider image uses "config" and ignores the others',
-      );
-    const { profiles, settings } = readAwsConfig(
-      values['config'],
-      joinPath('data', 'config'),
-      issues,
-    );
+      issues
+        .at('data')
+        .warn(
+          ISSUE_CODES.INVALID_VALUE,
+          'has both a "config" key and separate keys: the provider image uses "config" and ignores the others',
+        );
+    const { profiles, settings } = readAwsConfig(values['config'], issues.at('data', 'config'));
     issues.throwIfErrors('invalid AWS credentials Secret');
     return {
       form: 'config',
@@ -312,31 +306,32 @@ export function parseAwsCredentialsSecret(input: unknown): ParsedAwsCredentialsS
     };
   }
   if (!hasKeys) {
-    issues.error(
-      'data',
-      ISSUE_CODES.REQUIRED,
-      'has neither a "config" key nor AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and REGION',
-    );
+    issues
+      .at('data')
+      .error(
+        ISSUE_CODES.REQUIRED,
+        'has neither a "config" key nor AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and REGION',
+      );
   }
   const ok =
     checkSecretValue(
       values['AWS_ACCESS_KEY_ID'],
-      { path: 'data.AWS_ACCESS_KEY_ID', issues },
+      issues.at('data.AWS_ACCESS_KEY_ID'),
       'access key ID',
     ) &&
     checkSecretValue(
       values['AWS_SECRET_ACCESS_KEY'],
-      { path: 'data.AWS_SECRET_ACCESS_KEY', issues },
+      issues.at('data.AWS_SECRET_ACCESS_KEY'),
       'secret access key',
     );
   const region = values['REGION'];
   const regionProblem =
     region === undefined ? 'is required, such as "us-west-2"' : checkRegion(region);
   if (regionProblem !== undefined)
-    issues.error('data.REGION', ISSUE_CODES.INVALID_REGION, regionProblem);
+    issues.at('data.REGION').error(ISSUE_CODES.INVALID_REGION, regionProblem);
   const token = values['AWS_SESSION_TOKEN'];
   if (token !== undefined)
-    checkSecretValue(token, { path: 'data.AWS_SESSION_TOKEN', issues }, 'session token');
+    checkSecretValue(token, issues.at('data.AWS_SESSION_TOKEN'), 'session token');
   issues.throwIfErrors('invalid AWS credentials Secret');
   if (!ok || region === undefined) throw new Error('unreachable');
   return {
@@ -357,27 +352,26 @@ function readSecretData(
   issues: IssueCollector,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  const data = readRecord(secret['data'], 'data', issues) ?? {};
+  const data = readRecord(secret['data'], issues.at('data')) ?? {};
   for (const [k, v] of Object.entries(data)) {
     if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length % 4 !== 0) {
-      issues.error(
-        joinPath('data', k),
-        ISSUE_CODES.INVALID_VALUE,
-        'is not base64: Secret data values must be base64-encoded (or use stringData)',
-      );
+      issues
+        .at('data', k)
+        .error(
+          ISSUE_CODES.INVALID_VALUE,
+          'is not base64: Secret data values must be base64-encoded (or use stringData)',
+        );
       continue;
     }
     out[k] = Buffer.from(v, 'base64').toString('utf8');
   }
-  const stringData = readRecord(secret['stringData'], 'stringData', issues) ?? {};
+  const stringData = readRecord(secret['stringData'], issues.at('stringData')) ?? {};
   for (const [k, v] of Object.entries(stringData)) {
     if (typeof v === 'string') out[k] = v;
     else
-      issues.error(
-        joinPath('stringData', k),
-        ISSUE_CODES.INVALID_TYPE,
-        `must be a string, found ${describeType(v)}`,
-      );
+      issues
+        .at('stringData', k)
+        .error(ISSUE_CODES.INVALID_TYPE, `must be a string, found ${describeType(v)}`);
   }
   return out;
 }
@@ -389,18 +383,16 @@ function readSecretData(
  */
 export function readAwsConfig(
   text: string,
-  path: string,
-  issues: IssueCollector,
+  at: IssueCollector,
 ): { profiles: string[]; settings: Record<string, AwsConfigProfile> } {
   const config = parseAwsSharedConfig({ config: text });
   for (const ignored of config.ignored)
-    issues.error(
-      path,
+    at.error(
       ISSUE_CODES.INVALID_VALUE,
       `has section [${ignored.section}]: ${ignored.reason}, and it is ignored`,
     );
   const settings = { ...config.profiles };
   if (Object.keys(settings).length === 0)
-    issues.error(path, ISSUE_CODES.REQUIRED, 'has no [default] or [profile NAME] section');
+    at.error(ISSUE_CODES.REQUIRED, 'has no [default] or [profile NAME] section');
   return { profiles: Object.keys(settings), settings };
 }
