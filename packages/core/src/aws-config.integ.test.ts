@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AWS_CONFIG_CASES } from './aws-config.fixture.ts';
-import { formatAwsConfigFile, parseAwsSharedConfig } from './aws-config.ts';
+import { formatAwsConfigFile } from './aws-config-write.ts';
+import { parseAwsSharedConfig } from './aws-config.ts';
 import { imageRegistryHost } from './image-host.ts';
 import { askGo, nonEmpty } from './test-support.ts';
 

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { AWS_CONFIG_CASES } from './aws-config.fixture.ts';
 import {
   formatAwsConfigFile,
-  parseAwsSharedConfig,
   type AwsConfigFileInit,
   type AwsConfigFileKind,
-} from './aws-config.ts';
+} from './aws-config-write.ts';
+import { parseAwsSharedConfig } from './aws-config.ts';
 import { ISSUE_CODES } from './errors.ts';
 import { issuesOf, jsSdkProfile, nonEmpty } from './test-support.ts';
 

@@ -15,7 +15,7 @@
  */
 import { requireObject } from './input.ts';
 import { ISSUE_CODES } from './errors.ts';
-import { createIssueCollector, quote, type IssueCollector } from './issues.ts';
+import { type IssueCollector } from './issues.ts';
 
 /**
  * One profile (or `sso-session`, or `services` section) of an AWS shared file: lower-case keys to
@@ -62,22 +62,6 @@ export interface AwsConfigIgnoredSection {
   readonly reason: string;
 }
 
-/**
- * Input of {@link formatAwsConfigFile}.
- *
- * @public
- */
-export interface AwsConfigFileInit {
-  readonly profiles?: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>;
-  /** Config files only. */
-  readonly ssoSessions?: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>;
-  /** Config files only. */
-  readonly services?: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>;
-}
-
-/** Which of the two shared files. @public */
-export type AwsConfigFileKind = 'config' | 'credentials';
-
 // ---------------------------------------------------------------------------------------------
 // Reading: aws-sdk-go-v2/internal/ini v1.8.3, line by line.
 
@@ -110,7 +94,8 @@ function splitProperty(s: string): [string, string] | undefined {
 }
 
 /** One matching pair of quotes around a value is removed (the Go SDK's legacyStrconv). */
-function unquote(s: string): string {
+/** @internal A value with one pair of surrounding quotes removed, as the Go SDK reads it. */
+export function unquote(s: string): string {
   // Go slices s[1:len(s)-1], which panics for a lone quote; that file is unreadable there.
   const quoted = (q: string): boolean => s.length >= 2 && s.startsWith(q) && s.endsWith(q);
   return quoted('"') || quoted("'") ? s.slice(1, -1) : s;
@@ -228,9 +213,9 @@ const MERGED_KEYS = [
   'sso_start_url',
 ] as const;
 
-const PROFILE_PREFIX = 'profile ';
-const SSO_PREFIX = 'sso-session ';
-const SERVICES_PREFIX = 'services ';
+export const PROFILE_PREFIX = 'profile ';
+export const SSO_PREFIX = 'sso-session ';
+export const SERVICES_PREFIX = 'services ';
 
 /**
  * Reads the AWS shared config file and credentials file together, as an AWS SDK does: `[default]`
@@ -330,142 +315,23 @@ export function parseAwsSharedConfig(files: {
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Writing.
-
 /**
- * Characters of a profile, sso-session or services name that both SDKs read the same: the SDK for
- * JavaScript accepts only `[\w-@+.%:/]` in a `[profile NAME]` section.
+ * @internal Reads the AWS config file of a Secret with {@link parseAwsSharedConfig}; sections the
+ * SDKs ignore are errors here, since they are almost always a mistake in a file written for one
+ * profile.
  */
-const WRITABLE_NAME = /^[A-Za-z0-9_\-@+.%:/]+$/;
-const WRITABLE_KEY = /^[a-z0-9_]+(?:\.[a-z0-9_]+)?$/;
-/** Only the ASCII space is white space a written value may hold (never at its ends). */
-const UNWRITABLE_CHARACTER =
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what it finds
-  /[\0-\x1f\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
-
-/**
- * Why `name` cannot be written as a section name both AWS SDKs read, or undefined.
- */
-function checkWritableSectionName(name: string): string | undefined {
-  if (name === '') return 'must not be empty';
-  if (!WRITABLE_NAME.test(name))
-    return `${quote(name)} has a character the AWS SDK for JavaScript does not accept in a section name: use letters, digits and "_ - @ + . % : /" only`;
-  return undefined;
-}
-
-/**
- * Why `value` cannot be written so that both AWS SDKs read it back unchanged, or undefined. The
- * message never repeats the value: it may be a secret.
- */
-function checkWritableValue(value: string): string | undefined {
-  if (value === '') return 'must not be empty (an empty value starts a block of sub-properties)';
-  if (UNWRITABLE_CHARACTER.test(value))
-    return 'has a line break, tab or other control or white-space character, which an AWS config file cannot hold';
-  if (value !== value.trim()) return 'has white space at its start or end, which AWS SDKs drop';
-  if (/ [#;]/.test(value))
-    return 'has a space followed by "#" or ";", where AWS SDKs start a comment';
-  if (unquote(value) !== value)
-    return 'is wrapped in quotes, which the AWS SDK for Go removes and the AWS SDK for JavaScript keeps';
-  return undefined;
-}
-
-function writeSection(
-  header: string,
-  entries: Readonly<Record<string, string | undefined>>,
+export function readAwsConfig(
+  text: string,
   at: IssueCollector,
-): string {
-  const lines = [`[${header}]`];
-  const groups = new Map<string, [string, string][]>();
-  for (const [key, value] of Object.entries(entries)) {
-    if (value === undefined) continue;
-    const field = at.at(key);
-    if (!WRITABLE_KEY.test(key)) {
-      field.error(
-        ISSUE_CODES.INVALID_NAME,
-        `${quote(key)} is not a setting name AWS SDKs read the same: use lower-case letters, digits and "_" (and one "." for a sub-property)`,
-      );
-      continue;
-    }
-    const problem = checkWritableValue(value);
-    if (problem !== undefined) {
-      field.error(ISSUE_CODES.INVALID_VALUE, problem);
-      continue;
-    }
-    const dot = key.indexOf('.');
-    if (dot < 0) {
-      lines.push(`${key} = ${value}`);
-      continue;
-    }
-    const parent = key.slice(0, dot);
-    if (entries[parent] !== undefined)
-      field.error(ISSUE_CODES.DUPLICATE_FIELD, `its parent ${quote(parent)} also has a value`);
-    else {
-      let group = groups.get(parent);
-      if (group === undefined) groups.set(parent, (group = []));
-      group.push([key.slice(dot + 1), value]);
-    }
-  }
-  for (const [parent, children] of groups) {
-    lines.push(`${parent} =`);
-    for (const [k, v] of children) lines.push(`  ${k} = ${v}`);
-  }
-  return lines.join('\n');
-}
-
-/**
- * Writes an AWS shared config (or credentials) file that the AWS SDKs for Go and JavaScript, and
- * {@link parseAwsSharedConfig}, all read back to exactly these settings. Settings whose value is
- * `undefined` are left out; a key `parent.child` is written as an indented sub-property.
- *
- * @throws {@link ValidationError} naming each name or value that no SDK would read back as given
- * (values are never quoted in messages: they may be secrets).
- * @example
- * ```ts
- * formatAwsConfigFile({ profiles: { 'team.prod': { region: 'us-west-2', role_arn: arn } } });
- * // [profile team.prod]
- * // region = us-west-2
- * // role_arn = arn:aws:iam::123456789012:role/pull
- * ```
- * @public
- */
-export function formatAwsConfigFile(
-  init: AwsConfigFileInit,
-  options: {
-    readonly kind?: AwsConfigFileKind;
-    /**
-     * Leave out the sections and settings that cannot be written, instead of throwing: for handing
-     * a configuration read by {@link parseAwsSharedConfig} to an AWS SDK.
-     */
-    readonly skipUnwritable?: boolean;
-  } = {},
-): string {
-  requireObject(init, 'formatAwsConfigFile');
-  const kind = options.kind ?? 'config';
-  const issues = createIssueCollector();
-  const out: string[] = [];
-  const groups = [
-    [
-      'profiles',
-      init.profiles,
-      (n: string) => (kind === 'credentials' || n === 'default' ? n : `${PROFILE_PREFIX}${n}`),
-    ],
-    ['ssoSessions', init.ssoSessions, (n: string) => `${SSO_PREFIX}${n}`],
-    ['services', init.services, (n: string) => `${SERVICES_PREFIX}${n}`],
-  ] as const;
-  for (const [field, sections, header] of groups) {
-    if (sections === undefined) continue;
-    if (field !== 'profiles' && kind === 'credentials') {
-      issues.at(field).error(ISSUE_CODES.INVALID_VALUE, 'can only be written to a config file');
-      continue;
-    }
-    for (const [name, entries] of Object.entries(sections)) {
-      const section = issues.at(field, name);
-      const bad = checkWritableSectionName(name);
-      if (bad !== undefined) section.error(ISSUE_CODES.INVALID_NAME, bad);
-      else out.push(writeSection(header(name), entries, section));
-    }
-  }
-  if (options.skipUnwritable !== true) issues.throwIfErrors(`cannot write this AWS ${kind} file`);
-  return out.length === 0 ? '' : `${out.join('\n\n')}\n`;
+): { profiles: string[]; settings: Record<string, AwsConfigProfile> } {
+  const config = parseAwsSharedConfig({ config: text });
+  for (const ignored of config.ignored)
+    at.error(
+      ISSUE_CODES.INVALID_VALUE,
+      `has section [${ignored.section}]: ${ignored.reason}, and it is ignored`,
+    );
+  const settings = { ...config.profiles };
+  if (Object.keys(settings).length === 0)
+    at.error(ISSUE_CODES.REQUIRED, 'has no [default] or [profile NAME] section');
+  return { profiles: Object.keys(settings), settings };
 }

@@ -1,10 +1,12 @@
 import { requireObject, requireString } from './input.ts';
-import { formatAwsConfigFile, type AwsConfigProfile } from './aws-config.ts';
+import { formatAwsConfigFile } from './aws-config-write.ts';
+import { type AwsConfigProfile } from './aws-config.ts';
 import { checkArn, checkRegion } from './aws-names.ts';
 import { ISSUE_CODES, type ValidationIssue } from './errors.ts';
 import { createIssueCollector, quote, type IssueCollector } from './issues.ts';
-import { checkWritableProfileName } from './package.ts';
-import { base64, checkSecretMetadata, readAwsConfig, renderSecret, type Secret } from './secret.ts';
+import { checkWritableProfileName } from './field-checks.ts';
+import { base64, checkSecretMetadata, renderSecret, type Secret } from './kube-secret.ts';
+import { readAwsConfig } from './aws-config.ts';
 
 /** The kubelet's client certificate and key (one file, rotated by the kubelet). @public */
 export const KUBELET_CLIENT_CERTIFICATE_PATH = '/var/lib/kubelet/pki/kubelet-client-current.pem';
@@ -182,8 +184,9 @@ export function createRolesAnywhereSecret(init: RolesAnywhereSecretInit): Secret
   checkCredfileInit(init, issues);
   checkSecretMetadata(init, issues);
   issues.throwIfErrors('invalid IAM Roles Anywhere Secret');
-  return renderSecret(init, DEFAULT_ROLES_ANYWHERE_SECRET_NAME, {
-    config: base64(renderCredfile(init)),
+  return renderSecret(init, {
+    defaultName: DEFAULT_ROLES_ANYWHERE_SECRET_NAME,
+    data: { config: base64(renderCredfile(init)) },
   });
 }
 

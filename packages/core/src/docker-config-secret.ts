@@ -1,8 +1,13 @@
 import { requireObject } from './input.ts';
 import { ISSUE_CODES, ValidationError } from './errors.ts';
-import { base64, checkSecretMetadata, checkSecretValue, type Secret } from './secret.ts';
+import {
+  base64,
+  checkSecretMetadata,
+  checkSecretValue,
+  renderSecret,
+  type Secret,
+} from './kube-secret.ts';
 import { createIssueCollector } from './issues.ts';
-import { DEFAULT_TARGET_NAMESPACE } from './package.ts';
 
 /**
  * Input for {@link createDockerConfigSecret}.
@@ -67,16 +72,9 @@ export function createDockerConfigSecret(init: DockerConfigSecretInit): Secret {
   }
   if (issues.errors.length > 0)
     throw new ValidationError('invalid image pull Secret', issues.errors);
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: {
-      name: init.name,
-      namespace: init.namespace ?? DEFAULT_TARGET_NAMESPACE,
-      ...(init.labels === undefined ? {} : { labels: init.labels }),
-      ...(init.annotations === undefined ? {} : { annotations: init.annotations }),
-    },
-    type: 'kubernetes.io/dockerconfigjson',
+  return renderSecret(init, {
+    defaultName: init.name,
     data: { '.dockerconfigjson': base64(JSON.stringify({ auths })) },
-  };
+    type: 'kubernetes.io/dockerconfigjson',
+  });
 }

@@ -36,9 +36,11 @@ export {
 } from './aws-names.ts';
 export {
   formatAwsConfigFile,
-  parseAwsSharedConfig,
   type AwsConfigFileInit,
   type AwsConfigFileKind,
+} from './aws-config-write.ts';
+export {
+  parseAwsSharedConfig,
   type AwsConfigIgnoredSection,
   type AwsConfigProfile,
   type AwsSharedConfig,
@@ -50,18 +52,10 @@ export {
   DEFAULT_PACKAGE_ANNOTATIONS,
   DEFAULT_PACKAGE_NAME,
   DEFAULT_SOURCE_REGISTRY,
-  DEFAULT_TARGET_NAMESPACE,
   DEFAULT_TOLERATIONS,
   IMAGE_PULL_POLICIES,
   PACKAGE_GVK,
-  PACKAGE_NAMESPACE_PREFIX,
-  packageNamespace,
   PACKAGE_STATES,
-  createCredentialProviderPackage,
-  isPackage,
-  parseCredentialProviderPackage,
-  resolveCredentialProviderPackageConfig,
-  validateCredentialProviderPackage,
   type CredentialConfig,
   type CredentialConfigInit,
   type CredentialProviderPackageConfig,
@@ -69,7 +63,6 @@ export {
   type CredentialProviderPackageInit,
   type ImageConfig,
   type ImagePullPolicy,
-  type ObjectMeta,
   type Package,
   type PackageSpec,
   type PackageState,
@@ -79,18 +72,32 @@ export {
   type ProxyConfig,
   type ResourceRequirements,
   type Toleration,
-} from './package.ts';
+} from './package-types.ts';
+export {
+  DEFAULT_TARGET_NAMESPACE,
+  PACKAGE_NAMESPACE_PREFIX,
+  packageNamespace,
+  type ObjectMeta,
+} from './kube-object.ts';
+export {
+  createCredentialProviderPackage,
+  resolveCredentialProviderPackageConfig,
+} from './package-create.ts';
+export {
+  isPackage,
+  parseCredentialProviderPackage,
+  validateCredentialProviderPackage,
+} from './package-parse.ts';
 export {
   AWS_SECRET_FORMS,
   DEFAULT_AWS_SECRET_NAME,
-  SECRET_GVK,
   createAwsCredentialsSecret,
   parseAwsCredentialsSecret,
   type AwsCredentialsSecretInit,
   type AwsSecretForm,
   type ParsedAwsCredentialsSecret,
-  type Secret,
 } from './secret.ts';
+export { SECRET_GVK, type Secret } from './kube-secret.ts';
 export {
   DEFAULT_ROLES_ANYWHERE_SECRET_NAME,
   KUBELET_CLIENT_CERTIFICATE_PATH,

@@ -1,13 +1,8 @@
 import { requireObject } from './input.ts';
 import { ISSUE_CODES } from './errors.ts';
 import { createIssueCollector, quote, type IssueCollector } from './issues.ts';
-import {
-  checkCacheDuration,
-  checkMatchImages,
-  DEFAULT_CACHE_DURATION,
-  DEFAULT_MATCH_IMAGES,
-  type ProxyConfig,
-} from './package.ts';
+import { checkCacheDuration, checkMatchImages } from './field-checks.ts';
+import { DEFAULT_CACHE_DURATION, DEFAULT_MATCH_IMAGES, type ProxyConfig } from './package-types.ts';
 import { CREDENTIAL_PROVIDER_API_VERSIONS, type CredentialProviderApiVersion } from './protocol.ts';
 import { checkQualifiedKey } from './names.ts';
 

@@ -7,13 +7,14 @@ import { issuesOf } from './test-support.ts';
 import { type ValidationIssue } from './errors.ts';
 import {
   createCredentialProviderPackage,
+  resolveCredentialProviderPackageConfig,
+} from './package-create.ts';
+import {
   isPackage,
   parseCredentialProviderPackage,
-  resolveCredentialProviderPackageConfig,
   validateCredentialProviderPackage,
-  type CredentialProviderPackageInit,
-  type Package,
-} from './package.ts';
+} from './package-parse.ts';
+import { type CredentialProviderPackageInit, type Package } from './package-types.ts';
 import { parseYaml, toYaml } from './yaml.ts';
 
 const SHARED = resolve(import.meta.dirname, '../../../testdata/upstream/eks-anywhere-packages');

@@ -1,23 +1,19 @@
 import { requireObject } from './input.ts';
-import { formatAwsConfigFile, parseAwsSharedConfig, type AwsConfigProfile } from './aws-config.ts';
+import { formatAwsConfigFile } from './aws-config-write.ts';
+import { readAwsConfig, type AwsConfigProfile } from './aws-config.ts';
 import { checkRegion } from './aws-names.ts';
 import { ISSUE_CODES, type ValidationIssue } from './errors.ts';
+import { createIssueCollector, isRecord, quote, readRecord, readString } from './issues.ts';
+import { checkWritableProfileName } from './field-checks.ts';
 import {
-  createIssueCollector,
-  describeType,
-  isRecord,
-  quote,
-  readRecord,
-  readString,
-  readStringMap,
-  type IssueCollector,
-} from './issues.ts';
-import { checkDns1123Label, checkDns1123Subdomain } from './names.ts';
-import { checkWritableProfileName, DEFAULT_TARGET_NAMESPACE, type ObjectMeta } from './package.ts';
+  base64,
+  checkSecretMetadata,
+  checkSecretValue,
+  readSecretData,
+  renderSecret,
+  type Secret,
+} from './kube-secret.ts';
 import { parseYaml } from './yaml.ts';
-
-/** Group-version-kind of a core `Secret`. @public */
-export const SECRET_GVK = { apiVersion: 'v1', kind: 'Secret' } as const;
 
 /**
  * The two shapes of AWS credential Secret the credential-provider-package reads:
@@ -32,19 +28,6 @@ export type AwsSecretForm = (typeof AWS_SECRET_FORMS)[keyof typeof AWS_SECRET_FO
 
 /** Default name of the keys-form Secret (the only one the controller copies to workload clusters). @public */
 export const DEFAULT_AWS_SECRET_NAME = 'aws-secret';
-
-/**
- * A core `Secret` with base64 `data`.
- *
- * @public
- */
-export interface Secret {
-  readonly apiVersion: typeof SECRET_GVK.apiVersion;
-  readonly kind: typeof SECRET_GVK.kind;
-  readonly metadata: ObjectMeta & { readonly namespace: string };
-  readonly type: string;
-  readonly data: Readonly<Record<string, string>>;
-}
 
 /**
  * Input for {@link createAwsCredentialsSecret}.
@@ -72,91 +55,6 @@ export interface AwsCredentialsSecretInit {
   readonly namespace?: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
-}
-
-/** @internal */
-export function base64(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64');
-}
-
-/** @internal Checks a secret value without ever echoing it. */
-export function checkSecretValue(
-  value: unknown,
-  at: IssueCollector,
-  what: string,
-): value is string {
-  if (typeof value !== 'string' || value === '') {
-    at.error(
-      value === undefined || value === '' ? ISSUE_CODES.REQUIRED : ISSUE_CODES.INVALID_TYPE,
-      `is required: the ${what}${value === undefined || value === '' ? '' : ` (found ${describeType(value)})`}`,
-    );
-    return false;
-  }
-  if (value !== value.trim()) {
-    at.error(
-      ISSUE_CODES.SURROUNDING_WHITESPACE,
-      `has leading or trailing white space (often a newline from "echo" or a file); the provider would send it to AWS as part of the ${what}: remove it`,
-    );
-    return false;
-  }
-  if (/[\s'"]/.test(value)) {
-    at.error(
-      ISSUE_CODES.INVALID_VALUE,
-      `contains white space or quotes, which no AWS ${what} has; check what was pasted`,
-    );
-    return false;
-  }
-  return true;
-}
-
-/** @internal */
-export function checkSecretMetadata(
-  init: {
-    readonly name?: string;
-    readonly namespace?: string;
-    readonly labels?: unknown;
-    readonly annotations?: unknown;
-  },
-  issues: IssueCollector,
-): void {
-  if (init.name !== undefined) {
-    const bad = checkDns1123Subdomain(init.name);
-    if (bad !== undefined)
-      issues.at('name').error(ISSUE_CODES.INVALID_NAME, `${quote(init.name)} ${bad}`);
-  }
-  if (init.namespace !== undefined) {
-    const bad = checkDns1123Label(init.namespace);
-    if (bad !== undefined)
-      issues.at('namespace').error(ISSUE_CODES.INVALID_NAME, `${quote(init.namespace)} ${bad}`);
-  }
-  readStringMap(init.labels, issues.at('labels'));
-  readStringMap(init.annotations, issues.at('annotations'));
-}
-
-/** @internal */
-export function renderSecret(
-  init: {
-    readonly name?: string;
-    readonly namespace?: string;
-    readonly labels?: Readonly<Record<string, string>>;
-    readonly annotations?: Readonly<Record<string, string>>;
-  },
-  defaultName: string,
-  data: Record<string, string>,
-): Secret {
-  const metadata: ObjectMeta & { namespace: string } = {
-    name: init.name ?? defaultName,
-    namespace: init.namespace ?? DEFAULT_TARGET_NAMESPACE,
-    ...(init.labels === undefined ? {} : { labels: init.labels }),
-    ...(init.annotations === undefined ? {} : { annotations: init.annotations }),
-  };
-  return {
-    apiVersion: SECRET_GVK.apiVersion,
-    kind: SECRET_GVK.kind,
-    metadata,
-    type: 'Opaque',
-    data,
-  };
 }
 
 /**
@@ -231,7 +129,7 @@ export function createAwsCredentialsSecret(init: AwsCredentialsSecretInit): Secr
             }),
           ),
         };
-  return renderSecret(init, DEFAULT_AWS_SECRET_NAME, data);
+  return renderSecret(init, { defaultName: DEFAULT_AWS_SECRET_NAME, data });
 }
 
 /**
@@ -345,54 +243,4 @@ export function parseAwsCredentialsSecret(input: unknown): ParsedAwsCredentialsS
     profiles: ['default'],
     warnings: issues.warnings,
   };
-}
-
-function readSecretData(
-  secret: Record<string, unknown>,
-  issues: IssueCollector,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  const data = readRecord(secret['data'], issues.at('data')) ?? {};
-  for (const [k, v] of Object.entries(data)) {
-    if (typeof v !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(v) || v.length % 4 !== 0) {
-      issues
-        .at('data', k)
-        .error(
-          ISSUE_CODES.INVALID_VALUE,
-          'is not base64: Secret data values must be base64-encoded (or use stringData)',
-        );
-      continue;
-    }
-    out[k] = Buffer.from(v, 'base64').toString('utf8');
-  }
-  const stringData = readRecord(secret['stringData'], issues.at('stringData')) ?? {};
-  for (const [k, v] of Object.entries(stringData)) {
-    if (typeof v === 'string') out[k] = v;
-    else
-      issues
-        .at('stringData', k)
-        .error(ISSUE_CODES.INVALID_TYPE, `must be a string, found ${describeType(v)}`);
-  }
-  return out;
-}
-
-/**
- * @internal Reads the AWS config file of a Secret with {@link parseAwsSharedConfig}; sections the
- * SDKs ignore are errors here, since they are almost always a mistake in a file written for one
- * profile.
- */
-export function readAwsConfig(
-  text: string,
-  at: IssueCollector,
-): { profiles: string[]; settings: Record<string, AwsConfigProfile> } {
-  const config = parseAwsSharedConfig({ config: text });
-  for (const ignored of config.ignored)
-    at.error(
-      ISSUE_CODES.INVALID_VALUE,
-      `has section [${ignored.section}]: ${ignored.reason}, and it is ignored`,
-    );
-  const settings = { ...config.profiles };
-  if (Object.keys(settings).length === 0)
-    at.error(ISSUE_CODES.REQUIRED, 'has no [default] or [profile NAME] section');
-  return { profiles: Object.keys(settings), settings };
 }

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isValidationError, ISSUE_CODES, type ValidationError } from './errors.ts';
-import { parseCredentialProviderPackage } from './package.ts';
+import { parseCredentialProviderPackage } from './package-parse.ts';
 import { MAX_YAML_BYTES, parseYaml } from './yaml.ts';
 
 function refusal(text: string): ValidationError {
