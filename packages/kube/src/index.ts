@@ -20,13 +20,11 @@ export { loadKubeConfig, type LoadKubeConfigOptions } from './kubeconfig.ts';
 export type { KubeCallOptions } from './options.ts';
 export {
   deletePackage,
-  formatPackageTable,
   getPackage,
-  humanDuration,
   listPackages,
-  waitForPackage,
   type ListPackagesOptions,
   type PackageInfo,
   type PackageOptions,
-  type WaitForPackageOptions,
 } from './packages.ts';
+export { formatPackageTable, humanDuration } from './package-table.ts';
+export { waitForPackage, type WaitForPackageOptions } from './package-wait.ts';

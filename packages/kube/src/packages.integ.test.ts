@@ -4,14 +4,9 @@ import { applyObjects } from './apply.ts';
 import { getClusterCaCertificate, getWorkloadClusterKubeConfig } from './cluster-secrets.ts';
 import { isKubeApiError } from './errors.ts';
 import { ensureNamespace } from './install.ts';
-import {
-  deletePackage,
-  formatPackageTable,
-  getPackage,
-  listPackages,
-  waitForPackage,
-  type PackageInfo,
-} from './packages.ts';
+import { formatPackageTable } from './package-table.ts';
+import { waitForPackage } from './package-wait.ts';
+import { deletePackage, getPackage, listPackages, type PackageInfo } from './packages.ts';
 import { kubeConfigFor, setPackageStatus, testEnv, uniqueName } from '@eksa-credprov/testenv';
 import { readFileSync } from 'node:fs';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hintFor } from './errors.ts';
-import { formatPackageTable, humanDuration, type PackageInfo } from './packages.ts';
+import { formatPackageTable, humanDuration } from './package-table.ts';
+import type { PackageInfo } from './packages.ts';
 
 describe('humanDuration (kubectl AGE)', () => {
   it.each([
