@@ -1,9 +1,10 @@
 import {
   awsPartition,
+  checkRolesAnywhereArns,
+  checkSessionDuration,
+  createIssueCollector,
   ISSUE_CODES,
-  parseArn,
   ValidationError,
-  type ValidationIssue,
   requireObject,
 } from '@eksa-credprov/core';
 import {
@@ -71,47 +72,15 @@ export interface SignedRequest {
  */
 export function createSessionRequest(init: SessionRequestInit): SignedRequest {
   requireObject(init, 'createSessionRequest');
-  const issues: ValidationIssue[] = [];
-  const arn = (
-    field: 'trustAnchorArn' | 'profileArn' | 'roleArn',
-    kind: Parameters<typeof parseArn>[1],
-  ): ReturnType<typeof parseArn> | undefined => {
-    try {
-      return parseArn(init[field], kind);
-    } catch (e) {
-      if (e instanceof ValidationError)
-        for (const i of e.issues) issues.push({ ...i, path: field });
-      else throw e;
-      return undefined;
-    }
-  };
-  const anchor = arn('trustAnchorArn', 'rolesanywhere-trust-anchor');
-  const profile = arn('profileArn', 'rolesanywhere-profile');
-  arn('roleArn', 'iam-role');
-  if (anchor !== undefined && profile !== undefined && anchor.region !== profile.region) {
-    issues.push({
-      path: 'profileArn',
-      code: ISSUE_CODES.MISMATCH,
-      message: `is in ${profile.region} but the trust anchor is in ${anchor.region}; both must be in one region`,
-    });
-  }
+  const issues = createIssueCollector();
+  const { anchor } = checkRolesAnywhereArns(init, issues);
   const duration = init.durationSeconds ?? 3600;
-  if (!Number.isInteger(duration) || duration < 900 || duration > 43200) {
-    issues.push({
-      path: 'durationSeconds',
-      code: ISSUE_CODES.INVALID_VALUE,
-      message: `${duration} must be a whole number of seconds from 900 to 43200`,
-    });
-  }
-  if (!(init.date instanceof Date) || Number.isNaN(init.date.getTime())) {
-    issues.push({
-      path: 'date',
-      code: ISSUE_CODES.INVALID_VALUE,
-      message: 'must be a valid Date (the signing time)',
-    });
-  }
-  if (issues.length > 0 || anchor === undefined)
-    throw new ValidationError('invalid CreateSession request', issues);
+  checkSessionDuration(duration, issues.at('durationSeconds'));
+  if (!(init.date instanceof Date) || Number.isNaN(init.date.getTime()))
+    issues.at('date').error(ISSUE_CODES.INVALID_VALUE, 'must be a valid Date (the signing time)');
+  // A trust anchor ARN that did not parse has an issue: the second test only narrows the type.
+  if (issues.errors.length > 0 || anchor === undefined)
+    throw new ValidationError('invalid CreateSession request', issues.errors);
 
   const certificate = readCertificate(init.certificate);
   const key = readPrivateKey(init.privateKey, init.passphrase);

@@ -2,6 +2,7 @@ import { requireObject, requireString } from './input.ts';
 import { formatAwsConfigFile } from './aws-config-write.ts';
 import { type AwsConfigProfile } from './aws-config.ts';
 import { checkArn, checkRegion } from './aws-names.ts';
+import { checkRolesAnywhereArns, checkSessionDuration } from './roles-anywhere-checks.ts';
 import { ISSUE_CODES, type ValidationIssue } from './errors.ts';
 import { createIssueCollector, quote, type IssueCollector } from './issues.ts';
 import { checkWritableProfileName } from './field-checks.ts';
@@ -92,43 +93,7 @@ function checkCredfileInit(init: RolesAnywhereCredfileInit, issues: IssueCollect
     typeof init.region === 'string' ? checkRegion(init.region) : 'is required, such as "us-west-2"';
   if (regionProblem !== undefined)
     issues.at('region').error(ISSUE_CODES.INVALID_REGION, regionProblem);
-  const profile = checkArn(init.profileArn, 'rolesanywhere-profile');
-  if (profile.problem !== undefined)
-    issues.at('profileArn').error(ISSUE_CODES.INVALID_ARN, profile.problem);
-  const role = checkArn(init.roleArn, 'iam-role');
-  if (role.problem !== undefined) issues.at('roleArn').error(ISSUE_CODES.INVALID_ARN, role.problem);
-  const anchor = checkArn(init.trustAnchorArn, 'rolesanywhere-trust-anchor');
-  if (anchor.problem !== undefined)
-    issues.at('trustAnchorArn').error(ISSUE_CODES.INVALID_ARN, anchor.problem);
-  if (profile.arn !== undefined && anchor.arn !== undefined) {
-    if (profile.arn.region !== anchor.arn.region) {
-      issues
-        .at('profileArn')
-        .error(
-          ISSUE_CODES.MISMATCH,
-          `is in region ${profile.arn.region} but the trust anchor is in ${anchor.arn.region}; aws_signing_helper refuses that: create both in one region`,
-        );
-    }
-    if (profile.arn.accountId !== anchor.arn.accountId) {
-      issues
-        .at('profileArn')
-        .error(
-          ISSUE_CODES.MISMATCH,
-          `is in account ${profile.arn.accountId} but the trust anchor is in ${anchor.arn.accountId}; they must be in one account`,
-        );
-    }
-    if (
-      profile.arn.partition !== anchor.arn.partition ||
-      (role.arn !== undefined && role.arn.partition !== anchor.arn.partition)
-    ) {
-      issues
-        .at('roleArn')
-        .error(
-          ISSUE_CODES.MISMATCH,
-          'the role, profile and trust anchor ARNs must be in one AWS partition',
-        );
-    }
-  }
+  checkRolesAnywhereArns(init, issues);
   for (const field of ['certificatePath', 'privateKeyPath'] as const) {
     const path = init[field];
     if (path === undefined) continue;
@@ -142,15 +107,8 @@ function checkCredfileInit(init: RolesAnywhereCredfileInit, issues: IssueCollect
         );
     }
   }
-  const d = init.sessionDurationSeconds;
-  if (d !== undefined && (!Number.isInteger(d) || d < 900 || d > 43200)) {
-    issues
-      .at('sessionDurationSeconds')
-      .error(
-        ISSUE_CODES.INVALID_VALUE,
-        `${d} must be a whole number of seconds from 900 to 43200 (IAM Roles Anywhere's range)`,
-      );
-  }
+  if (init.sessionDurationSeconds !== undefined)
+    checkSessionDuration(init.sessionDurationSeconds, issues.at('sessionDurationSeconds'));
   if (init.profile !== undefined) checkWritableProfileName(init.profile, issues.at('profile'));
 }
 

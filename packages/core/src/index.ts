@@ -15,6 +15,12 @@ export {
 } from './errors.ts';
 export { dropUndefined, type Defined } from './defined.ts';
 export { requireObject, requireString } from './input.ts';
+export {
+  checkRolesAnywhereArns,
+  checkSessionDuration,
+  type RolesAnywhereArns,
+} from './roles-anywhere-checks.ts';
+export { createIssueCollector, type IssueCollector } from './issues.ts';
 export { formatGoDuration, parseGoDuration } from './duration.ts';
 export { imageRegistryHost } from './image-host.ts';
 export { safeText, type SafeTextOptions } from './safe-text.ts';

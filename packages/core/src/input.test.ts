@@ -18,6 +18,12 @@ const OPTIONAL_ARGUMENT = new Set([
   'createKubeletCredentialProviderConfig',
   'resolveCredentialProviderPackageConfig',
 ]);
+/** Helpers exported for the other packages of this SDK (`@internal`): they take a collector. */
+const INTERNAL = new Set([
+  'checkRolesAnywhereArns',
+  'checkSessionDuration',
+  'createIssueCollector',
+]);
 /** Bad values that are good for a function. */
 const VALID: Readonly<Record<string, readonly unknown[]>> = { formatGoDuration: [42] };
 const BAD_VALUES: readonly unknown[] = [undefined, null, 42, [], true];
@@ -26,7 +32,7 @@ const functions = Object.entries(core)
   .map(([name, value]): [string, unknown] => [name, value])
   .filter(
     (entry): entry is [string, (...args: unknown[]) => unknown] =>
-      typeof entry[1] === 'function' && !/^[A-Z]/.test(entry[0]),
+      typeof entry[1] === 'function' && !/^[A-Z]/.test(entry[0]) && !INTERNAL.has(entry[0]),
   );
 
 /** `answered`, `coded` (a CredprovError), or what else was thrown. */

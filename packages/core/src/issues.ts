@@ -5,6 +5,8 @@ import { ValidationError, type IssueCode, type ValidationIssue } from './errors.
  * is scoped to a field path: `issues.at('config', 'credential', 0)` is the collector for
  * `config.credential[0]`, sharing the same lists, so a check takes the value and the collector
  * where it sits and never builds a path by hand.
+ *
+ * @internal
  */
 export interface IssueCollector {
   /** The field path this collector records at (`''` at the root). */
@@ -30,7 +32,7 @@ export function joinPath(prefix: string, key: string | number): string {
   return key.startsWith('[') ? `${prefix}${key}` : `${prefix}.${key}`;
 }
 
-/** A fresh {@link IssueCollector} at the root path. */
+/** A fresh {@link IssueCollector} at the root path. @internal */
 export function createIssueCollector(): IssueCollector {
   return scoped('', [], []);
 }
