@@ -15,14 +15,28 @@ export interface IssueCollector {
   readonly warnings: ValidationIssue[];
   /** The collector for a field below this one: keys are joined as {@link joinPath} does. */
   at(...keys: readonly (string | number)[]): IssueCollector;
-  /** Records an error at this collector's path. */
-  error(code: IssueCode, message: string): void;
+  /** Records an error at this collector's path (and where in the text, when it was text). */
+  error(code: IssueCode, message: string, position?: TextPosition): void;
   /** Records a warning at this collector's path. */
-  warn(code: IssueCode, message: string): void;
+  warn(code: IssueCode, message: string, position?: TextPosition): void;
   /** Adds issues found by a nested check, with their paths under this collector's. */
   merge(other: { errors: readonly ValidationIssue[]; warnings: readonly ValidationIssue[] }): void;
   /** Throws a {@link ValidationError} naming `subject` when any error was recorded. */
   throwIfErrors(subject: string): void;
+}
+
+/** Where an issue is in a text, 1-based, as {@link ValidationIssue} carries it. @internal */
+export interface TextPosition {
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** Only the line and column of `position` (which may be a whole issue), when it has them. */
+function positionOf(position: TextPosition | undefined): TextPosition {
+  return {
+    ...(position?.line === undefined ? {} : { line: position.line }),
+    ...(position?.column === undefined ? {} : { column: position.column }),
+  };
 }
 
 /** Joins a field path: `joinPath('a', 'b')` is `a.b`, `joinPath('a', 0)` is `a[0]`. */
@@ -47,11 +61,11 @@ function scoped(
     errors,
     warnings,
     at: (...keys) => scoped(keys.reduce<string>(joinPath, path), errors, warnings),
-    error(code, message) {
-      errors.push({ path, code, message });
+    error(code, message, position) {
+      errors.push({ path, code, message, ...positionOf(position) });
     },
-    warn(code, message) {
-      warnings.push({ path, code, message });
+    warn(code, message, position) {
+      warnings.push({ path, code, message, ...positionOf(position) });
     },
     merge(other) {
       const rebase = (i: ValidationIssue): ValidationIssue => ({

@@ -71,7 +71,7 @@ export function validateCredentialProviderPackage(
     readPackage(input, issues, options.allowMultipleCredentials === true);
   } catch (e) {
     if (!isValidationError(e)) throw e;
-    for (const i of e.issues) issues.at(i.path).error(i.code, i.message);
+    for (const i of e.issues) issues.at(i.path).error(i.code, i.message, i);
   }
   return { errors: issues.errors, warnings: issues.warnings };
 }
@@ -197,7 +197,8 @@ function readConfig(
       values = docs[0] ?? {};
     } catch (e) {
       if (isValidationError(e)) {
-        for (const i of e.issues) issues.at('spec.config').error(i.code, i.message);
+        // Where in the embedded document: the line and column of the YAML parser's issue.
+        for (const i of e.issues) issues.at('spec.config').error(i.code, i.message, i);
         return undefined;
       }
       throw e;

@@ -55,22 +55,30 @@ function nodeAt(doc: Document, path: string): Node | undefined {
 }
 
 /**
- * Where a problem reported inside `spec.config` (core says `line L, column C: …` of the embedded
- * document) is in the file: block scalars start on the line after their header, indented.
+ * An issue's message without the `line L, column C: ` that core puts before it when it knows the
+ * position: the finding shows the position itself. The prefix is rebuilt from the issue's own
+ * `line` and `column`, never read from the text.
+ */
+function withoutPosition(issue: ValidationIssue): string {
+  if (issue.line === undefined || issue.column === undefined) return issue.message;
+  const prefix = `line ${issue.line}, column ${issue.column}: `;
+  return issue.message.startsWith(prefix) ? issue.message.slice(prefix.length) : issue.message;
+}
+
+/**
+ * Where a problem inside `spec.config`, at `inner` (line and column of the embedded document), is
+ * in the file: block scalars start on the line after their header, indented.
  */
 function insideConfig(
   node: Node,
   source: { readonly text: string; readonly lines: LineCounter },
-  message: string,
-): { line: number; column: number; message: string } | undefined {
+  inner: { readonly line: number; readonly column: number },
+): { line: number; column: number } | undefined {
   const { text, lines } = source;
-  const m = /^line (\d+), column (\d+): (.*)$/s.exec(message);
-  if (m === null || !isScalar(node) || node.range === undefined || node.range === null)
-    return undefined;
-  const inner = { line: Number(m[1]), column: Number(m[2]) };
+  if (!isScalar(node) || node.range === undefined || node.range === null) return undefined;
   const start = lines.linePos(node.range[0]);
   const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
-  if (!block) return { line: start.line, column: start.col, message: m[3] ?? message };
+  if (!block) return { line: start.line, column: start.col };
   const firstContent = start.line + 1;
   const lineStart = lines.lineStarts[firstContent - 1] ?? text.length;
   const lineEnd = text.indexOf('\n', lineStart);
@@ -79,7 +87,6 @@ function insideConfig(
   return {
     line: firstContent + inner.line - 1,
     column: indent + inner.column,
-    message: m[3] ?? message,
   };
 }
 
@@ -133,7 +140,7 @@ export function validateManifest(file: string, text: string, mode?: number): Fin
         line: issue.line ?? 1,
         column: issue.column ?? 1,
         severity: 'error',
-        message: `${issue.path === '' ? '' : `${issue.path}: `}${issue.message.replace(/^line \d+, column \d+: /, '')}`,
+        message: `${issue.path === '' ? '' : `${issue.path}: `}${withoutPosition(issue)}`,
       });
     return findings;
   }
@@ -159,23 +166,25 @@ export function validateManifest(file: string, text: string, mode?: number): Fin
       const sub = issue.path.startsWith('spec.config.')
         ? positionInConfig(configNode ?? ({} as Node), issue.path.slice('spec.config.'.length))
         : undefined;
+      const inConfig =
+        issue.path === 'spec.config' && issue.line !== undefined && issue.column !== undefined
+          ? { line: issue.line, column: issue.column }
+          : sub;
       const inner =
-        issue.path === 'spec.config' && node !== undefined
-          ? insideConfig(node, { text, lines }, issue.message)
-          : sub !== undefined && configNode !== undefined
-            ? insideConfig(
-                configNode,
-                { text, lines },
-                `line ${sub.line}, column ${sub.column}: ${issue.message}`,
-              )
-            : undefined;
+        inConfig === undefined
+          ? undefined
+          : issue.path === 'spec.config' && node !== undefined
+            ? insideConfig(node, { text, lines }, inConfig)
+            : configNode !== undefined
+              ? insideConfig(configNode, { text, lines }, inConfig)
+              : undefined;
       if (inner !== undefined)
         findings.push({
           file,
           line: inner.line,
           column: inner.column,
           severity,
-          message: `${label}${inner.message}`,
+          message: `${label}${withoutPosition(issue)}`,
         });
       else at(offset, severity, `${label}${issue.message}`);
     };
