@@ -9,13 +9,19 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createKubeletCredentialProviderConfig, toYaml } from '@eksa-credprov/core';
 import { describe, expect, it } from 'vitest';
-import { PROVIDER_FORMS, awsTestEnv, testPki } from '@eksa-credprov/testenv';
+import {
+  PROVIDER_FORMS,
+  awsTestEnv,
+  testPki,
+  TEST_KEYS_PROFILE,
+  ECR_HOST,
+} from '@eksa-credprov/testenv';
 
 const run = promisify(execFile);
 const HARNESS = resolve(import.meta.dirname, '../../../.testenv/bin/kubelet-plugin');
 // The form deployed on nodes: the single executable (scripts/bootstrap builds it).
 const PROVIDER = PROVIDER_FORMS.sea[0];
-const REGISTRY = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
+const REGISTRY = ECR_HOST;
 
 interface Lookup {
   image: string;
@@ -31,11 +37,7 @@ async function kubeletLookup(
   const count = join(dir, 'execs');
   writeFileSync(count, '');
   const awsConfig = join(dir, 'aws-creds');
-  writeFileSync(
-    awsConfig,
-    '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nregion = us-west-2\n',
-    { mode: 0o600 },
-  );
+  writeFileSync(awsConfig, `[default]\n${TEST_KEYS_PROFILE}`, { mode: 0o600 });
   // The kubelet execs <bin-dir>/<name>: a wrapper that counts execs, then runs our provider.
   const wrapper = join(dir, 'eksa-ecr-credential-provider');
   writeFileSync(wrapper, `#!/bin/sh\necho exec >> ${count}\nexec ${PROVIDER} "$@"\n`);

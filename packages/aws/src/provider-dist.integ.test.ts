@@ -22,6 +22,7 @@ import {
   testPki,
   ECR_IMAGE as IMAGE,
   TEST_SECRET_ACCESS_KEY as SECRET,
+  TEST_KEYS_PROFILE,
 } from '@eksa-credprov/testenv';
 
 const envs: Record<'keys' | 'rolesAnywhere' | 'sdk', Record<string, string>> = {
@@ -32,10 +33,7 @@ const envs: Record<'keys' | 'rolesAnywhere' | 'sdk', Record<string, string>> = {
 
 beforeAll(async () => {
   envs.keys = {
-    AWS_CONFIG_FILE: testFile(
-      'dist-keys.ini',
-      `[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${SECRET}\nregion = us-west-2\n`,
-    ),
+    AWS_CONFIG_FILE: testFile('dist-keys.ini', `[default]\n${TEST_KEYS_PROFILE}`),
   };
   const role = 'arn:aws:iam::123456789012:role/dist';
   const { anchorArn, profileArn } = await createAnchorAndProfile(role);

@@ -14,6 +14,7 @@ import {
   testPki,
   ECR_IMAGE as IMAGE,
   TEST_SECRET_ACCESS_KEY as SECRET,
+  TEST_KEYS_PROFILE,
 } from '@eksa-credprov/testenv';
 
 let keysConfig = '';
@@ -23,10 +24,7 @@ beforeAll(() => {
     'provider-keys-no-region.ini',
     `[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${SECRET}\n`,
   );
-  keysConfig = testFile(
-    'provider-keys.ini',
-    `[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${SECRET}\nregion = us-west-2\n`,
-  );
+  keysConfig = testFile('provider-keys.ini', `[default]\n${TEST_KEYS_PROFILE}`);
 });
 
 describe('eksa-ecr-credential-provider', () => {
