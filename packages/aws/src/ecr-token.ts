@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type https from 'node:https';
-import { isCredprovError, safeText, requireObject } from '@eksa-credprov/core';
+import { isCredprovError, safeText, requireObject, dropUndefined } from '@eksa-credprov/core';
 import { AwsApiError, fromSdkError } from './aws-api-error.ts';
 import { proxyVariables } from './http.ts';
 import type {
@@ -152,8 +152,7 @@ export async function getEcrAuthorizationToken(
   const config = {
     region: isPublic ? 'us-east-1' : init.region,
     credentials: init.credentials,
-    ...(init.endpoint === undefined ? {} : { endpoint: init.endpoint }),
-    ...(requestHandler === undefined ? {} : { requestHandler }),
+    ...dropUndefined({ endpoint: init.endpoint, requestHandler }),
   };
   const options = init.signal === undefined ? {} : { abortSignal: init.signal };
   try {

@@ -22,6 +22,7 @@ import {
   parseCredentialProviderRequest,
   type AwsSharedConfig,
   type CredentialProviderResponse,
+  dropUndefined,
 } from '@eksa-credprov/core';
 import { getEcrTokenDirect } from './ecr-direct.ts';
 import { imageHost, parseProviderArgs } from './provider-args.ts';
@@ -181,8 +182,7 @@ async function sdkCredentials(
     const { roleArn } = web;
     const fromFile = fromTokenFile({
       webIdentityTokenFile: web.tokenFile,
-      ...(roleArn === undefined ? {} : { roleArn }),
-      ...(web.roleSessionName === undefined ? {} : { roleSessionName: web.roleSessionName }),
+      ...dropUndefined({ roleArn, roleSessionName: web.roleSessionName }),
       clientConfig,
     });
     return async () => {
@@ -262,8 +262,7 @@ async function tokenFor(
       registry: init.host,
       signal: init.signal,
       proxyEnv: init.env,
-      ...(ca === undefined ? {} : { caBundle: ca }),
-      ...(endpoint === undefined ? {} : { endpoint }),
+      ...dropUndefined({ caBundle: ca, endpoint }),
     });
   // For profiles it serves, the SDK resolves the endpoint from the same settings itself.
   if (config.kind === 'sdk') {

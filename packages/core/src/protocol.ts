@@ -1,3 +1,4 @@
+import { dropUndefined } from './defined.ts';
 import { requireObject } from './input.ts';
 import { parseGoDurationNanos } from './duration.ts';
 import { ISSUE_CODES } from './errors.ts';
@@ -176,8 +177,7 @@ export function createCredentialProviderResponse(
     kind: 'CredentialProviderResponse',
     apiVersion: init.apiVersion ?? CREDENTIAL_PROVIDER_API_VERSIONS.v1,
     cacheKeyType: init.cacheKeyType,
-    ...(init.cacheDuration === undefined ? {} : { cacheDuration: init.cacheDuration }),
-    ...(init.auth === undefined ? {} : { auth: init.auth }),
+    ...dropUndefined({ cacheDuration: init.cacheDuration, auth: init.auth }),
   });
 }
 

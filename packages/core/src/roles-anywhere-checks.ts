@@ -3,6 +3,7 @@
  * signer (aws) share: the three ARNs, that they agree, and the session duration.
  */
 import { checkArn, type Arn } from './aws-names.ts';
+import { dropUndefined } from './defined.ts';
 import { ISSUE_CODES } from './errors.ts';
 import type { IssueCollector } from './issues.ts';
 
@@ -55,9 +56,7 @@ export function checkRolesAnywhereArns(
       );
   }
   return {
-    ...(anchor.arn === undefined ? {} : { anchor: anchor.arn }),
-    ...(profile.arn === undefined ? {} : { profile: profile.arn }),
-    ...(role.arn === undefined ? {} : { role: role.arn }),
+    ...dropUndefined({ anchor: anchor.arn, profile: profile.arn, role: role.arn }),
   };
 }
 

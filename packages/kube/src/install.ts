@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { dropUndefined } from '@eksa-credprov/core';
 import type { Package, Secret } from '@eksa-credprov/core';
 import { applyObjects, type ApplyResult } from './apply.ts';
 import { isKubeApiError } from './errors.ts';
@@ -110,9 +111,7 @@ export async function installCredentialProvider(
 ): Promise<InstallCredentialProviderResult> {
   const common = {
     fieldManager: init.fieldManager ?? DEFAULT_FIELD_MANAGER,
-    ...(init.force === undefined ? {} : { force: init.force }),
-    ...(init.signal === undefined ? {} : { signal: init.signal }),
-    ...(init.timeoutMs === undefined ? {} : { timeoutMs: init.timeoutMs }),
+    ...dropUndefined({ force: init.force, signal: init.signal, timeoutMs: init.timeoutMs }),
   };
   const target = init.target ?? init.management;
   const secretNamespace = await ensureNamespace(init.secret.metadata.namespace, {

@@ -7,6 +7,7 @@ import {
   type Package,
   type PackageState,
   type PackageStatus,
+  dropUndefined,
 } from '@eksa-credprov/core';
 import { isKubeApiError } from './errors.ts';
 import { callContext, type CallContext, type KubeCallOptions } from './options.ts';
@@ -53,10 +54,12 @@ export function toInfo(object: Package): PackageInfo {
     ...(meta.creationTimestamp === undefined
       ? {}
       : { createdAt: new Date(meta.creationTimestamp) }),
-    ...(status.state === undefined ? {} : { state: status.state }),
-    ...(status.currentVersion === undefined ? {} : { currentVersion: status.currentVersion }),
-    ...(status.targetVersion === undefined ? {} : { targetVersion: status.targetVersion }),
-    ...(status.detail === undefined ? {} : { detail: status.detail }),
+    ...dropUndefined({
+      state: status.state,
+      currentVersion: status.currentVersion,
+      targetVersion: status.targetVersion,
+      detail: status.detail,
+    }),
     upgradesAvailable: status.upgradesAvailable ?? [],
     resourceVersion: meta.resourceVersion ?? '',
     object,

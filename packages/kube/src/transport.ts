@@ -10,7 +10,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { createSecureContext } from 'node:tls';
-import { CredprovError, ERROR_CODES, isCredprovError } from '@eksa-credprov/core';
+import { CredprovError, ERROR_CODES, isCredprovError, dropUndefined } from '@eksa-credprov/core';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, hintFor, type KubeStatusInfo } from './errors.ts';
 
@@ -101,11 +101,13 @@ async function createTransport(kc: KubeConfig): Promise<Transport> {
   const agentOptions = {
     keepAlive: true,
     maxSockets: 32,
-    ...(tls.ca === undefined ? {} : { ca: tls.ca }),
-    ...(tls.cert === undefined ? {} : { cert: tls.cert }),
-    ...(tls.key === undefined ? {} : { key: tls.key }),
-    ...(tls.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: tls.rejectUnauthorized }),
-    ...(tls.servername === undefined ? {} : { servername: tls.servername }),
+    ...dropUndefined({
+      ca: tls.ca,
+      cert: tls.cert,
+      key: tls.key,
+      rejectUnauthorized: tls.rejectUnauthorized,
+      servername: tls.servername,
+    }),
   };
   if (secure) {
     // The certificate, key and CA are read here, once, so that a bad one is said as such (Node's

@@ -10,6 +10,7 @@ import {
   createCredentialProviderPackage,
   toYaml,
   validateCredentialProviderPackage,
+  dropUndefined,
 } from '@eksa-credprov/core';
 import type { KubeObject } from '@eksa-credprov/kube';
 import { CommandError, UsageError, type Command, type CommandContext, str } from '../cli.ts';
@@ -128,10 +129,12 @@ const generate: Command = {
         ...(sourceRegistry === undefined ? {} : { sourceRegistry }),
         credential: [
           {
-            ...(matchImages === undefined ? {} : { matchImages }),
-            ...(secretName === undefined ? {} : { secretName }),
-            ...(profile === undefined ? {} : { profile }),
-            ...(cacheDuration === undefined ? {} : { defaultCacheDuration: cacheDuration }),
+            ...dropUndefined({
+              matchImages,
+              secretName,
+              profile,
+              defaultCacheDuration: cacheDuration,
+            }),
           },
         ],
       },

@@ -19,6 +19,7 @@ import {
   parseRolesAnywhereProfile,
   isValidationError,
   type CredentialProviderApiVersion,
+  dropUndefined,
 } from '@eksa-credprov/core';
 import {
   CommandError,
@@ -218,8 +219,7 @@ const test: Command = {
       ctx.io.stderr(`warning: ${warning}\n`);
     const env: NodeJS.ProcessEnv = {
       ...ctx.io.env,
-      ...(config === undefined ? {} : { AWS_CONFIG_FILE: config }),
-      ...(profile === undefined ? {} : { AWS_PROFILE: profile }),
+      ...dropUndefined({ AWS_CONFIG_FILE: config, AWS_PROFILE: profile }),
     };
     const args = (ctx.values['arg'] as string[] | undefined) ?? ['get-credentials'];
     // Another provider (--provider) has arguments of its own.
@@ -334,10 +334,12 @@ const config: Command = {
         {
           name: str(ctx, 'name') ?? 'eksa-ecr-credential-provider',
           args,
-          ...(matchImages === undefined ? {} : { matchImages }),
-          ...(cacheDuration === undefined ? {} : { defaultCacheDuration: cacheDuration }),
-          ...(awsConfigFile === undefined ? {} : { awsConfigFile }),
-          ...(profile === undefined ? {} : { profile }),
+          ...dropUndefined({
+            matchImages,
+            defaultCacheDuration: cacheDuration,
+            awsConfigFile,
+            profile,
+          }),
         },
       ],
     });

@@ -10,6 +10,7 @@ import {
   createAwsCredentialsSecret,
   createRolesAnywhereSecret,
   type Secret,
+  dropUndefined,
 } from '@eksa-credprov/core';
 import { CommandError, UsageError, type Command, type CommandContext, str } from '../cli.ts';
 import { kube, managementCluster, objectName, secretYaml } from '../context.ts';
@@ -54,8 +55,7 @@ async function buildSecret(ctx: CommandContext): Promise<Secret> {
   const region = str(ctx, 'region') ?? ctx.io.env['AWS_REGION'];
   if (region === undefined) throw new UsageError('--region is required (or set AWS_REGION)');
   const meta = {
-    ...(name === undefined ? {} : { name }),
-    ...(namespace === undefined ? {} : { namespace }),
+    ...dropUndefined({ name, namespace }),
   };
   if (form === 'roles-anywhere') {
     const need = (flag: string): string => {
@@ -71,8 +71,7 @@ async function buildSecret(ctx: CommandContext): Promise<Secret> {
       roleArn: need('role-arn'),
       profileArn: need('profile-arn'),
       trustAnchorArn: need('trust-anchor-arn'),
-      ...(certificatePath === undefined ? {} : { certificatePath }),
-      ...(profile === undefined ? {} : { profile }),
+      ...dropUndefined({ certificatePath, profile }),
     });
   }
   const accessKeyId = await secretValue(ctx, {
@@ -97,8 +96,7 @@ async function buildSecret(ctx: CommandContext): Promise<Secret> {
     region,
     accessKeyId: accessKeyId ?? '',
     secretAccessKey: secretAccessKey ?? '',
-    ...(sessionToken === undefined ? {} : { sessionToken }),
-    ...(profile === undefined ? {} : { profile }),
+    ...dropUndefined({ sessionToken, profile }),
   });
 }
 
