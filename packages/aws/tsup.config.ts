@@ -9,4 +9,6 @@ export default defineConfig({
     provider: 'src/provider.ts',
     'bin/provider': 'src/bin/provider.ts',
   },
+  // Types for the two import entries only: the bin has no exports (an empty .d.ts would ship).
+  dts: { entry: { index: 'src/index.ts', provider: 'src/provider.ts' } },
 });

@@ -4,6 +4,7 @@
  * the same table, and one error policy: exit 0 on success, 1 on failure, 2 on a usage error; one
  * line on stderr, the cause chain with `--verbose`; no secret in either.
  */
+import cliPackage from '../package.json' with { type: 'json' };
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isCredprovError, isValidationError, safeText } from '@eksa-credprov/core';
 
@@ -169,6 +170,7 @@ export function programHelp(commands: readonly Command[]): string {
     ...commands.map((c) => `  ${c.words.join(' ').padEnd(width)} ${c.summary}`),
     '',
     `Run '${PROGRAM} <command> --help' for a command's options and examples.`,
+    `Run '${PROGRAM} --version' for the version.`,
     'Exit codes: 0 success, 1 failure, 2 usage error.',
     '',
   ].join('\n');
@@ -305,6 +307,9 @@ function moveLeadingGlobals(argv: readonly string[]): string[] {
   return i === 0 || i === argv.length ? [...argv] : [...argv.slice(i), ...leading];
 }
 
+/** This CLI's version, from its package.json (inlined when bundled). */
+export const CLI_VERSION: string = cliPackage.version;
+
 /**
  * Runs the CLI with `argv` (without the program name).
  *
@@ -317,6 +322,10 @@ export async function runCli(
 ): Promise<number> {
   const argv = moveLeadingGlobals(input);
   const verbose = argv.includes('--verbose') || argv.includes('-v');
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === 'version')) {
+    io.stdout(`${PROGRAM} ${CLI_VERSION}\n`);
+    return 0;
+  }
   if (argv.length === 0 || HELP_WORDS.has(argv[0] ?? '')) {
     // `help <command>` or `help <group>`; anything else gets the program's help.
     const topic = argv[0] === 'help' ? argv.slice(1) : [];

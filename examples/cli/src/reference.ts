@@ -15,7 +15,7 @@ export function renderCliReference(commands: readonly Command[]): string {
 
 <!-- Generated from examples/cli/src/commands by examples/cli/src/reference.ts; do not edit. -->
 
-\`${PROGRAM}\` is the example CLI in \`examples/cli\` (\`pnpm --filter @eksa-credprov/example-cli exec eksa-credprov\`,
+\`${PROGRAM}\` is the example CLI in \`examples/cli\` (\`pnpm --filter @eksa-credprov/cli exec eksa-credprov\`,
 or \`node examples/cli/dist/main.js\`). It talks to the management cluster through the SDK (no
 kubectl), and to AWS through the AWS SDK's usual configuration (\`AWS_PROFILE\`, \`AWS_REGION\`,
 \`AWS_ENDPOINT_URL_*\`).

@@ -1,6 +1,9 @@
 // The public API of @eksa-credprov/core. Every export is named here (no `export *`), so this file
 // is the whole surface; src/index.test.ts snapshots it.
 
+// First: refuse an unsupported Node.js before anything else is evaluated.
+import './node-version.ts';
+
 export {
   CredprovError,
   ERROR_CODES,

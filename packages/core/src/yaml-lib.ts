@@ -1,16 +1,15 @@
-import { createRequire } from 'node:module';
-import type * as YamlLib from 'yaml';
-
-let lib: typeof YamlLib | undefined;
+import * as YamlLib from 'yaml';
 
 /**
- * The `yaml` package, loaded on first use. It is 74 files and takes about 40 ms to load, more
- * than the rest of this package together, and the matcher and kubelet-protocol functions (what
- * the node-side provider runs on every exec) never need it.
+ * The `yaml` package, imported statically so that every bundler (esbuild, Rollup, webpack) follows
+ * it into a bundle: an earlier `createRequire(import.meta.url)('yaml')` loaded it lazily, which no
+ * bundler can follow, and a bundle then failed at run time wherever no `node_modules` held `yaml`.
+ * The price is paid at import: loading `yaml` (74 files) costs most of this package's import
+ * time. The node-side provider never pays it: its bundle tree-shakes this module away, since the
+ * matcher and the kubelet protocol never parse YAML (this package is `sideEffects: false`).
  *
  * @internal
  */
 export function yamlLib(): typeof YamlLib {
-  lib ??= createRequire(import.meta.url)('yaml') as typeof YamlLib;
-  return lib;
+  return YamlLib;
 }

@@ -1,6 +1,9 @@
 // The public API of @eksa-credprov/kube. Every export is named here (no `export *`), so this file
 // is the whole surface; src/index.test.ts snapshots it.
 
+// First: refuse an unsupported Node.js before any dependency runs (see core's node-version.cjs).
+import '@eksa-credprov/core/node-version';
+
 export { applyObjects, type ApplyOptions, type ApplyResult, type KubeObject } from './apply.ts';
 export {
   EKSA_SYSTEM_NAMESPACE,

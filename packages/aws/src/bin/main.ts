@@ -1,6 +1,7 @@
 // The life of one eksa-ecr-credential-provider exec, shared by the bin (provider.ts) and the
 // single executable's start-up snapshot (provider-snapshot.ts). No top-level await: it is bundled
 // as CommonJS for the single executable.
+import providerPackage from '../../package.json' with { type: 'json' };
 import { writeSync } from 'node:fs';
 import { MAX_REQUEST_BYTES, pendingFileReads } from '../bounded-file.ts';
 import { parseProviderArgs, runProvider } from '../provider.ts';
@@ -18,6 +19,7 @@ Usage: eksa-ecr-credential-provider [get-credentials] [--profile-for=PATTERN=PRO
   --profile-for=PATTERN=PROFILE  images matching the matchImages PATTERN use AWS profile PROFILE
                                  (first matching rule wins; otherwise AWS_PROFILE)
   --timeout=DURATION             overall deadline, under the kubelet's 60s (default 45s)
+  --version                      print the version and exit
 
 Credentials: AWS_CONFIG_FILE and AWS_PROFILE, as the credential-provider-package sets them.
 A profile whose credential_process is "aws_signing_helper credential-process ..." is served
@@ -60,6 +62,10 @@ async function readStdin(): Promise<string | undefined> {
 
 /** Reads the request, answers, and exits: the whole life of one exec, under one deadline. */
 export async function main(args: readonly string[]): Promise<void> {
+  if (args.includes('--version')) {
+    process.stdout.write(`eksa-ecr-credential-provider ${providerPackage.version}\n`);
+    return;
+  }
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(HELP);
     return;

@@ -1,0 +1,2 @@
+// The Node.js version check has no exports.
+export {};
