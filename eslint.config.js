@@ -11,6 +11,7 @@ export default tseslint.config(
       '.testenv/**',
       'coverage/**',
       'docs/api/**',
+      'api/**',
     ],
   },
   js.configs.recommended,
