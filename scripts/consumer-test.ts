@@ -139,6 +139,8 @@ run(
     pinned('@kubernetes/client-node'),
     pinned('@types/node'),
     pinned('typescript'),
+    // The TypeScript before 6, which many projects still compile with.
+    'typescript59@npm:typescript@5.9.3',
   ],
   { cwd: app, env: { npm_config_cache: join(root, '.tools/npm-cache') } },
 );
@@ -180,30 +182,38 @@ for (const p of PACKAGES.filter((x) => x.dir.startsWith('packages/'))) {
   }
 }
 if (examples.length < 3) fail('README examples', `found only ${examples.length}`);
-for (const [module, resolution] of [
-  ['nodenext', 'nodenext'],
-  ['esnext', 'bundler'],
+for (const [compiler, tsc] of [
+  ['TypeScript 6', join(app, 'node_modules/typescript/bin/tsc')],
+  ['TypeScript 5.9', join(app, 'node_modules/typescript59/bin/tsc')],
 ] as const) {
-  writeFileSync(
-    join(app, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        target: 'es2023',
-        module,
-        moduleResolution: resolution,
-        strict: true,
-        noEmit: true,
-        types: ['node'],
-        // As most projects compile: @kubernetes/client-node's own types need @types/ws otherwise.
-        skipLibCheck: true,
-      },
-      files: examples,
-    }),
+  for (const [module, resolution] of [
+    ['nodenext', 'nodenext'],
+    ['node16', 'node16'],
+    ['esnext', 'bundler'],
+  ] as const) {
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'es2023',
+          module,
+          moduleResolution: resolution,
+          strict: true,
+          noEmit: true,
+          types: ['node'],
+          // As most projects compile: @kubernetes/client-node's own types need @types/ws otherwise.
+          skipLibCheck: true,
+        },
+        files: examples,
+      }),
+    );
+    run(`tsc (${compiler}, ${resolution})`, [process.execPath, tsc, '-p', 'tsconfig.json'], {
+      cwd: app,
+    });
+  }
+  ok(
+    `the ${examples.length} README examples type-check with ${compiler} under nodenext, node16 and bundler`,
   );
-  run(`tsc (${resolution})`, [join(app, 'node_modules/.bin/tsc'), '-p', 'tsconfig.json'], {
-    cwd: app,
-  });
-  ok(`the ${examples.length} README examples type-check with moduleResolution ${resolution}`);
 }
 
 // 6. Bundles run where there is no node_modules.
@@ -280,6 +290,22 @@ for (const [command, owner] of [
   if (said !== `${command} ${version(owner)}`) fail(`${command} --version`, said);
   ok(`${command} --help and --version (${said})`);
 }
+// npx with the CLI's tarball, and the SDK's (not on the registry yet), as its packages.
+const npx = run(
+  'npx <CLI tarball> --help',
+  [
+    'npm',
+    'exec',
+    '--yes',
+    ...Object.values(packed).map((t) => `--package=${t}`),
+    '--',
+    'eksa-credprov',
+    '--help',
+  ],
+  { cwd: elsewhere, env: { npm_config_cache: join(root, '.tools/npm-cache') } },
+);
+if (!npx.includes('Usage: eksa-credprov')) fail('npx <CLI tarball> --help', npx);
+ok('npx with the CLI tarball runs eksa-credprov --help');
 const installedBundle = join(
   app,
   'node_modules/@eksa-credprov/aws/dist/eksa-ecr-credential-provider.cjs',
