@@ -19,8 +19,7 @@ import {
 
 const run = promisify(execFile);
 const HARNESS = resolve(import.meta.dirname, '../../../.testenv/bin/kubelet-plugin');
-// The form deployed on nodes: the single executable (scripts/bootstrap builds it).
-const PROVIDER = PROVIDER_FORMS.sea[0];
+type Form = keyof typeof PROVIDER_FORMS;
 const REGISTRY = ECR_HOST;
 
 interface Lookup {
@@ -30,9 +29,10 @@ interface Lookup {
 }
 
 async function kubeletLookup(
-  kubernetesVersion: string,
-  images: string[],
+  form: Form,
+  request: { readonly kubernetesVersion: string; readonly images: string[] },
 ): Promise<{ lookups: Lookup[]; execs: number }> {
+  const { kubernetesVersion, images } = request;
   const dir = mkdtempSync(join(testPki().dir, 'kubelet-'));
   const count = join(dir, 'execs');
   writeFileSync(count, '');
@@ -40,7 +40,10 @@ async function kubeletLookup(
   writeFileSync(awsConfig, `[default]\n${TEST_KEYS_PROFILE}`, { mode: 0o600 });
   // The kubelet execs <bin-dir>/<name>: a wrapper that counts execs, then runs our provider.
   const wrapper = join(dir, 'eksa-ecr-credential-provider');
-  writeFileSync(wrapper, `#!/bin/sh\necho exec >> ${count}\nexec ${PROVIDER} "$@"\n`);
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\necho exec >> ${count}\nexec ${PROVIDER_FORMS[form].join(' ')} "$@"\n`,
+  );
   chmodSync(wrapper, 0o755);
   const config = createKubeletCredentialProviderConfig({
     kubernetesVersion,
@@ -77,30 +80,37 @@ async function kubeletLookup(
   };
 }
 
-describe('the kubelet plugin code with eksa-ecr-credential-provider', () => {
-  it.each([
-    ['1.33', 'kubelet.config.k8s.io/v1 with credentialprovider v1'],
-    ['1.25', 'kubelet.config.k8s.io/v1alpha1 with credentialprovider v1alpha1'],
-  ])(
-    'Kubernetes %s (%s): credentials for matching images, from one exec thanks to the Registry cache',
-    async (version) => {
-      const { lookups, execs } = await kubeletLookup(version, [
-        `${REGISTRY}/team/app`,
-        `${REGISTRY}/team/other`,
-        'registry.k8s.io/pause',
-        'public.ecr.aws/eks-anywhere/x',
-      ]);
-      const [app, other, k8s, ecrPublic] = lookups;
-      expect(app?.found).toBe(true);
-      expect(app?.credentials).toHaveLength(1);
-      expect(app?.credentials[0]?.username).toBe('AWS');
-      expect(app?.credentials[0]?.password.length).toBeGreaterThan(10);
-      // Same registry: served from the kubelet's cache (cacheKeyType Registry), no second exec.
-      expect(other?.credentials).toEqual(app?.credentials);
-      // Not in matchImages: the kubelet does not run the provider at all.
-      expect(k8s).toEqual({ image: 'registry.k8s.io/pause', found: false, credentials: [] });
-      expect(ecrPublic?.found).toBe(false);
-      expect(execs).toBe(1);
-    },
-  );
-});
+// Every delivered form, as the kubelet execs it (scripts/bootstrap builds all but the source).
+describe.each(Object.keys(PROVIDER_FORMS) as Form[])(
+  'the kubelet plugin code with eksa-ecr-credential-provider (%s)',
+  (form) => {
+    it.each([
+      ['1.33', 'kubelet.config.k8s.io/v1 with credentialprovider v1'],
+      ['1.25', 'kubelet.config.k8s.io/v1alpha1 with credentialprovider v1alpha1'],
+    ])(
+      'Kubernetes %s (%s): credentials for matching images, from one exec thanks to the Registry cache',
+      async (version) => {
+        const { lookups, execs } = await kubeletLookup(form, {
+          kubernetesVersion: version,
+          images: [
+            `${REGISTRY}/team/app`,
+            `${REGISTRY}/team/other`,
+            'registry.k8s.io/pause',
+            'public.ecr.aws/eks-anywhere/x',
+          ],
+        });
+        const [app, other, k8s, ecrPublic] = lookups;
+        expect(app?.found).toBe(true);
+        expect(app?.credentials).toHaveLength(1);
+        expect(app?.credentials[0]?.username).toBe('AWS');
+        expect(app?.credentials[0]?.password.length).toBeGreaterThan(10);
+        // Same registry: served from the kubelet's cache (cacheKeyType Registry), no second exec.
+        expect(other?.credentials).toEqual(app?.credentials);
+        // Not in matchImages: the kubelet does not run the provider at all.
+        expect(k8s).toEqual({ image: 'registry.k8s.io/pause', found: false, credentials: [] });
+        expect(ecrPublic?.found).toBe(false);
+        expect(execs).toBe(1);
+      },
+    );
+  },
+);

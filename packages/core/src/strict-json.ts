@@ -26,14 +26,149 @@ export function parseStrictJson(text: string): StrictJsonResult {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (e) {
-    const at = /position (\d+)/.exec(e instanceof Error ? e.message : '')?.[1];
+  } catch {
+    // Where, found here: each JavaScript engine words (and places) its own error differently,
+    // and the provider runs on V8 (Node) and JavaScriptCore (Bun).
+    const at = syntaxErrorAt(text);
     return {
       ok: false,
-      error: at === undefined ? 'a syntax error' : `a syntax error at position ${at}`,
+      error:
+        at >= text.length
+          ? 'a syntax error (the text ends early)'
+          : `a syntax error at position ${at}`,
     };
   }
   return { ok: true, value, duplicates: findDuplicateKeys(text) };
+}
+
+/** Thrown inside {@link syntaxErrorAt} to stop at the first error. */
+class StopAt extends Error {
+  readonly at: number;
+  constructor(at: number) {
+    super(`JSON syntax error at ${at}`);
+    this.at = at;
+  }
+}
+
+/**
+ * The index of the first character where `text` stops being JSON (RFC 8259), or `text.length`
+ * when it ends early (or is valid). Linear; recursion is bounded, as nesting was checked first.
+ */
+export function syntaxErrorAt(text: string): number {
+  let i = 0;
+  const stop = (at = i): never => {
+    throw new StopAt(at);
+  };
+  const space = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text.charAt(i))) i++;
+  };
+  const literal = (word: string): void => {
+    for (const c of word) {
+      if (text[i] !== c) stop();
+      i++;
+    }
+  };
+  const string = (): void => {
+    i++; // the opening quote
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return;
+      }
+      if (c < 0x20) stop();
+      if (c !== 0x5c) {
+        i++;
+        continue;
+      }
+      const escaped = text.charAt(i + 1);
+      if (escaped !== '' && '"\\/bfnrt'.includes(escaped)) i += 2;
+      else if (escaped === 'u') {
+        for (let k = 2; k <= 5; k++) if (!/[0-9a-fA-F]/.test(text.charAt(i + k))) stop(i + k);
+        i += 6;
+      } else stop(i + 1);
+    }
+    stop();
+  };
+  const digit = (): boolean => /[0-9]/.test(text.charAt(i));
+  const digits = (): void => {
+    if (!digit()) stop();
+    while (digit()) i++;
+  };
+  const number = (): void => {
+    if (text[i] === '-') i++;
+    if (text[i] === '0') i++;
+    else digits();
+    if (text[i] === '.') {
+      i++;
+      digits();
+    }
+    if (text[i] === 'e' || text[i] === 'E') {
+      i++;
+      if (text[i] === '+' || text[i] === '-') i++;
+      digits();
+    }
+  };
+  const members = (close: string, member: () => void): void => {
+    i++; // the opening bracket
+    space();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      member();
+      space();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      if (text[i] !== ',') stop();
+      i++;
+    }
+  };
+  const value = (): void => {
+    space();
+    switch (text.charAt(i)) {
+      case '{':
+        members('}', () => {
+          space();
+          if (text[i] !== '"') stop();
+          string();
+          space();
+          if (text[i] !== ':') stop();
+          i++;
+          value();
+        });
+        break;
+      case '[':
+        members(']', value);
+        break;
+      case '"':
+        string();
+        break;
+      case 't':
+        literal('true');
+        break;
+      case 'f':
+        literal('false');
+        break;
+      case 'n':
+        literal('null');
+        break;
+      default:
+        number();
+    }
+  };
+  try {
+    value();
+    space();
+    if (i < text.length) stop();
+  } catch (e) {
+    if (e instanceof StopAt) return Math.min(e.at, text.length);
+    throw e;
+  }
+  return text.length;
 }
 
 /** How deeply `text` nests arrays and objects, strings skipped. Linear. */

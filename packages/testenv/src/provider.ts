@@ -27,7 +27,10 @@ export interface ProviderRun {
   readonly stderr: string;
 }
 
-/** The three ways the provider runs: from source, the one-file bundle, the single executable. */
+/**
+ * The ways the provider runs: from source, the one-file bundle, the Node single executable and the
+ * Bun executable (scripts/bootstrap builds the last three).
+ */
 export const PROVIDER_FORMS = {
   source: [
     process.execPath,
@@ -36,6 +39,7 @@ export const PROVIDER_FORMS = {
   ],
   bundle: [process.execPath, join(AWS_PACKAGE, 'dist/eksa-ecr-credential-provider.cjs')],
   sea: [join(AWS_PACKAGE, 'dist/eksa-ecr-credential-provider')],
+  bun: [join(AWS_PACKAGE, 'dist/eksa-ecr-credential-provider-bun')],
 } as const;
 
 /**
