@@ -24,7 +24,11 @@ import {
   testFile,
   testPki,
   tlsServer,
+  PROVIDER_FORMS,
 } from '@eksa-credprov/testenv';
+
+/** Every delivered form runs every test here (scripts/bootstrap builds all but the source). */
+const FORMS = Object.keys(PROVIDER_FORMS) as (keyof typeof PROVIDER_FORMS)[];
 
 let keysConfig = '';
 const closers: (() => Promise<void>)[] = [];
@@ -49,7 +53,7 @@ function expectCleanFailure(out: { code: number; stdout: string; stderr: string 
   expect(out.stderr).not.toMatch(/\n\s+at /);
 }
 
-describe('ECR answering badly', () => {
+describe.each(FORMS)('ECR answering badly (%s)', (form) => {
   it('a 4xx refusal: one line with ECR’s error and what to check, no retry', async () => {
     let calls = 0;
     const url = await ecr((_req, res) => {
@@ -67,10 +71,14 @@ describe('ECR answering badly', () => {
           }),
         );
     });
-    const out = await execProvider(providerRequest(IMAGE), {
-      AWS_CONFIG_FILE: keysConfig,
-      AWS_ENDPOINT_URL_ECR: url,
-    });
+    const out = await execProvider(
+      providerRequest(IMAGE),
+      {
+        AWS_CONFIG_FILE: keysConfig,
+        AWS_ENDPOINT_URL_ECR: url,
+      },
+      { form },
+    );
     expectCleanFailure(out);
     expect(out.stderr).toMatch(
       /ECR GetAuthorizationToken failed: 400 AccessDeniedException: User: .* is not authorized .*; check the credentials and that their role may call ecr:GetAuthorizationToken/,
@@ -84,10 +92,14 @@ describe('ECR answering badly', () => {
       calls++;
       res.writeHead(500, { 'x-amzn-errortype': 'ServerException' }).end('{"message":"boom"}');
     });
-    const out = await execProvider(providerRequest(IMAGE), {
-      AWS_CONFIG_FILE: keysConfig,
-      AWS_ENDPOINT_URL_ECR: url,
-    });
+    const out = await execProvider(
+      providerRequest(IMAGE),
+      {
+        AWS_CONFIG_FILE: keysConfig,
+        AWS_ENDPOINT_URL_ECR: url,
+      },
+      { form },
+    );
     expectCleanFailure(out);
     expect(out.stderr).toMatch(/failed after 3 attempts: 500 ServerException: boom/);
     expect(calls).toBe(3);
@@ -100,10 +112,14 @@ describe('ECR answering badly', () => {
       if (calls === 1) res.writeHead(503).end('Service Unavailable');
       else forwardTo(awsTestEnv().moto)(req, res, body);
     });
-    const out = await execProvider(providerRequest(IMAGE), {
-      AWS_CONFIG_FILE: keysConfig,
-      AWS_ENDPOINT_URL_ECR: url,
-    });
+    const out = await execProvider(
+      providerRequest(IMAGE),
+      {
+        AWS_CONFIG_FILE: keysConfig,
+        AWS_ENDPOINT_URL_ECR: url,
+      },
+      { form },
+    );
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     expect(parseCredentialProviderResponse(out.stdout).auth?.[HOST]?.username).toBe('AWS');
@@ -118,7 +134,7 @@ describe('ECR answering badly', () => {
     const out = await execProvider(
       providerRequest(IMAGE),
       { AWS_CONFIG_FILE: keysConfig, AWS_ENDPOINT_URL_ECR: url },
-      { args: ['get-credentials', '--timeout=2s'] },
+      { args: ['get-credentials', '--timeout=2s'], form },
     );
     expectCleanFailure(out);
     expect(out.stderr).toMatch(
@@ -131,10 +147,14 @@ describe('ECR answering badly', () => {
   it('nothing listening: connection refused, retried, then one line', async () => {
     const s = await server(() => undefined);
     await s.close();
-    const out = await execProvider(providerRequest(IMAGE), {
-      AWS_CONFIG_FILE: keysConfig,
-      AWS_ENDPOINT_URL_ECR: s.url,
-    });
+    const out = await execProvider(
+      providerRequest(IMAGE),
+      {
+        AWS_CONFIG_FILE: keysConfig,
+        AWS_ENDPOINT_URL_ECR: s.url,
+      },
+      { form },
+    );
     expectCleanFailure(out);
     expect(out.stderr).toMatch(
       /failed after 3 attempts: cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED; check the network path to ECR/,
@@ -142,7 +162,7 @@ describe('ECR answering badly', () => {
   });
 });
 
-describe('credential_process through the AWS SDK chain', () => {
+describe.each(FORMS)('credential_process through the AWS SDK chain (%s)', (form) => {
   function processProfile(name: string, script: string): string {
     const command = testFile(`${name}.sh`, `#!/bin/sh\n${script}\n`);
     chmodSync(command, 0o700);
@@ -157,7 +177,7 @@ describe('credential_process through the AWS SDK chain', () => {
       'process-ok',
       `echo '{"Version":1,"AccessKeyId":"AKIAPROCESS","SecretAccessKey":"${SECRET}","SessionToken":"t"}'`,
     );
-    const out = await execProvider(providerRequest(IMAGE), { AWS_CONFIG_FILE: config });
+    const out = await execProvider(providerRequest(IMAGE), { AWS_CONFIG_FILE: config }, { form });
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     expect(parseCredentialProviderResponse(out.stdout).auth?.[HOST]?.username).toBe('AWS');
@@ -173,7 +193,7 @@ describe('credential_process through the AWS SDK chain', () => {
     ['prints JSON without keys', 'echo \'{"Version":1}\'', /credential_process returned invalid/],
   ])('a command that %s: one line naming the profile, exit 1', async (name, script, detail) => {
     const config = processProfile(`process-${name.replace(/\W+/g, '-')}`, script);
-    const out = await execProvider(providerRequest(IMAGE), { AWS_CONFIG_FILE: config });
+    const out = await execProvider(providerRequest(IMAGE), { AWS_CONFIG_FILE: config }, { form });
     expectCleanFailure(out);
     expect(out.stderr).toMatch(
       /cannot get AWS credentials from profile "default" \(its credential_process is not aws_signing_helper\): /,
@@ -182,7 +202,7 @@ describe('credential_process through the AWS SDK chain', () => {
   });
 });
 
-describe('IAM Roles Anywhere across execs', () => {
+describe.each(FORMS)('IAM Roles Anywhere across execs (%s)', (form) => {
   const role = 'arn:aws:iam::123456789012:role/rotation';
   let credfile = '';
   let kubelet = '';
@@ -206,18 +226,18 @@ describe('IAM Roles Anywhere across execs', () => {
   });
 
   it('picks up a certificate replaced between two calls (kubelet rotation)', async () => {
-    const first = await execProvider(providerRequest(IMAGE), env());
+    const first = await execProvider(providerRequest(IMAGE), env(), { form });
     expect(first.code).toBe(0);
     expect((await sessions()).at(-1)?.headers['authorization']).toMatch(/^AWS4-X509-RSA-SHA256 /);
 
     testFile('rotating-kubelet.pem', testPki().ecCert + testPki().ecKeySec1);
-    const second = await execProvider(providerRequest(IMAGE), env());
+    const second = await execProvider(providerRequest(IMAGE), env(), { form });
     expect(second.stderr).toBe('');
     expect(second.code).toBe(0);
     expect((await sessions()).at(-1)?.headers['authorization']).toMatch(/^AWS4-X509-ECDSA-SHA256 /);
 
     testFile('rotating-kubelet.pem', testPki().foreignCert + testPki().foreignKey);
-    const third = await execProvider(providerRequest(IMAGE), env());
+    const third = await execProvider(providerRequest(IMAGE), env(), { form });
     expectCleanFailure(third);
     expect(third.stderr).toMatch(
       /IAM Roles Anywhere CreateSession failed: 403 .*Untrusted signing certificate.*is the trust anchor the CA that issued this certificate/,
@@ -246,7 +266,7 @@ describe('IAM Roles Anywhere across execs', () => {
       const out = await execProvider(
         providerRequest(image),
         { ...env(), AWS_CONFIG_FILE: config },
-        { args },
+        { args, form },
       );
       expect(out.stderr).toBe('');
       expect(out.code).toBe(0);
@@ -257,7 +277,7 @@ describe('IAM Roles Anywhere across execs', () => {
   });
 });
 
-describe('HTTP_PROXY and NO_PROXY', () => {
+describe.each(FORMS)('HTTP_PROXY and NO_PROXY (%s)', (form) => {
   it('sends the Roles Anywhere and ECR calls through the proxy, and not when NO_PROXY says so', async () => {
     const seen: string[] = [];
     const proxy = await server((req, res, body) => {
@@ -282,7 +302,7 @@ describe('HTTP_PROXY and NO_PROXY', () => {
       AWS_ENDPOINT_URL_ROLESANYWHERE: awsTestEnv().rolesanywhere,
       HTTP_PROXY: proxy.url,
     };
-    const out = await execProvider(providerRequest(IMAGE), env);
+    const out = await execProvider(providerRequest(IMAGE), env, { form });
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     expect(seen).toEqual([
@@ -291,7 +311,11 @@ describe('HTTP_PROXY and NO_PROXY', () => {
     ]);
 
     seen.length = 0;
-    const bypass = await execProvider(providerRequest(IMAGE), { ...env, NO_PROXY: '127.0.0.1' });
+    const bypass = await execProvider(
+      providerRequest(IMAGE),
+      { ...env, NO_PROXY: '127.0.0.1' },
+      { form },
+    );
     expect(bypass.code).toBe(0);
     expect(seen).toEqual([]);
 
@@ -306,17 +330,21 @@ describe('HTTP_PROXY and NO_PROXY', () => {
       'proxied-process.ini',
       `[default]\nregion = us-west-2\ncredential_process = ${command}\n`,
     );
-    const viaSdk = await execProvider(providerRequest(IMAGE), {
-      AWS_CONFIG_FILE: sdkProfile,
-      HTTP_PROXY: proxy.url,
-    });
+    const viaSdk = await execProvider(
+      providerRequest(IMAGE),
+      {
+        AWS_CONFIG_FILE: sdkProfile,
+        HTTP_PROXY: proxy.url,
+      },
+      { form },
+    );
     expect(viaSdk.stderr).toBe('');
     expect(viaSdk.code).toBe(0);
     expect(seen).toEqual([`POST ${awsTestEnv().moto}/`]);
   });
 });
 
-describe('ECR over TLS: AWS_CA_BUNDLE and a CONNECT proxy', () => {
+describe.each(FORMS)('ECR over TLS: AWS_CA_BUNDLE and a CONNECT proxy (%s)', (form) => {
   // An https "ECR" on loopback: a self-signed certificate for 127.0.0.1 in front of moto.
   let ecrUrl = '';
   let caBundle = '';
@@ -333,17 +361,25 @@ describe('ECR over TLS: AWS_CA_BUNDLE and a CONNECT proxy', () => {
   });
 
   it('trusts AWS_CA_BUNDLE on the direct path, and refuses the certificate without it', async () => {
-    const ok = await execProvider(providerRequest(IMAGE), {
-      AWS_CONFIG_FILE: keysConfig,
-      AWS_ENDPOINT_URL_ECR: ecrUrl,
-      AWS_CA_BUNDLE: caBundle,
-    });
+    const ok = await execProvider(
+      providerRequest(IMAGE),
+      {
+        AWS_CONFIG_FILE: keysConfig,
+        AWS_ENDPOINT_URL_ECR: ecrUrl,
+        AWS_CA_BUNDLE: caBundle,
+      },
+      { form },
+    );
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
-    const refused = await execProvider(providerRequest(IMAGE), {
-      AWS_CONFIG_FILE: keysConfig,
-      AWS_ENDPOINT_URL_ECR: ecrUrl,
-    });
+    const refused = await execProvider(
+      providerRequest(IMAGE),
+      {
+        AWS_CONFIG_FILE: keysConfig,
+        AWS_ENDPOINT_URL_ECR: ecrUrl,
+      },
+      { form },
+    );
     expectCleanFailure(refused);
     expect(refused.stderr).toMatch(
       /cannot reach https:\/\/127\.0\.0\.1:\d+: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/,
@@ -360,23 +396,31 @@ describe('ECR over TLS: AWS_CA_BUNDLE and a CONNECT proxy', () => {
       'tls-process.ini',
       `[default]\nregion = us-west-2\ncredential_process = ${command}\n`,
     );
-    const out = await execProvider(providerRequest(IMAGE), {
-      AWS_CONFIG_FILE: profile,
-      AWS_ENDPOINT_URL_ECR: ecrUrl,
-      AWS_CA_BUNDLE: caBundle,
-    });
+    const out = await execProvider(
+      providerRequest(IMAGE),
+      {
+        AWS_CONFIG_FILE: profile,
+        AWS_ENDPOINT_URL_ECR: ecrUrl,
+        AWS_CA_BUNDLE: caBundle,
+      },
+      { form },
+    );
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
   });
 
   it('tunnels through HTTPS_PROXY with CONNECT', async () => {
     tunnels.length = 0;
-    const out = await execProvider(providerRequest(IMAGE), {
-      AWS_CONFIG_FILE: keysConfig,
-      AWS_ENDPOINT_URL_ECR: ecrUrl,
-      AWS_CA_BUNDLE: caBundle,
-      HTTPS_PROXY: proxyUrl,
-    });
+    const out = await execProvider(
+      providerRequest(IMAGE),
+      {
+        AWS_CONFIG_FILE: keysConfig,
+        AWS_ENDPOINT_URL_ECR: ecrUrl,
+        AWS_CA_BUNDLE: caBundle,
+        HTTPS_PROXY: proxyUrl,
+      },
+      { form },
+    );
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     expect(tunnels).toEqual([new URL(ecrUrl).host]);

@@ -15,7 +15,11 @@ import {
   ECR_IMAGE as IMAGE,
   TEST_SECRET_ACCESS_KEY as SECRET,
   TEST_KEYS_PROFILE,
+  PROVIDER_FORMS,
 } from '@eksa-credprov/testenv';
+
+/** Every delivered form runs every test here (scripts/bootstrap builds all but the source). */
+const FORMS = Object.keys(PROVIDER_FORMS) as (keyof typeof PROVIDER_FORMS)[];
 
 let keysConfig = '';
 let noRegionConfig = '';
@@ -27,7 +31,7 @@ beforeAll(() => {
   keysConfig = testFile('provider-keys.ini', `[default]\n${TEST_KEYS_PROFILE}`);
 });
 
-describe('eksa-ecr-credential-provider', () => {
+describe.each(FORMS)('eksa-ecr-credential-provider (%s)', (form) => {
   it.each([
     'credentialprovider.kubelet.k8s.io/v1',
     'credentialprovider.kubelet.k8s.io/v1beta1',
@@ -35,10 +39,14 @@ describe('eksa-ecr-credential-provider', () => {
   ] as const)(
     'answers a %s request with static keys, as the Go provider does',
     async (apiVersion) => {
-      const out = await execProvider(providerRequest(IMAGE, apiVersion), {
-        AWS_CONFIG_FILE: keysConfig,
-        AWS_PROFILE: 'default',
-      });
+      const out = await execProvider(
+        providerRequest(IMAGE, apiVersion),
+        {
+          AWS_CONFIG_FILE: keysConfig,
+          AWS_PROFILE: 'default',
+        },
+        { form },
+      );
       expect(out.stderr).toBe('');
       expect(out.code).toBe(0);
       const response = parseCredentialProviderResponse(out.stdout, { apiVersion });
@@ -71,11 +79,15 @@ describe('eksa-ecr-credential-provider', () => {
       }),
     );
     const before = (await sessions()).length;
-    const out = await execProvider(providerRequest(IMAGE), {
-      AWS_CONFIG_FILE: credfile,
-      AWS_PROFILE: 'default',
-      AWS_ENDPOINT_URL_ROLESANYWHERE: awsTestEnv().rolesanywhere,
-    });
+    const out = await execProvider(
+      providerRequest(IMAGE),
+      {
+        AWS_CONFIG_FILE: credfile,
+        AWS_PROFILE: 'default',
+        AWS_ENDPOINT_URL_ROLESANYWHERE: awsTestEnv().rolesanywhere,
+      },
+      { form },
+    );
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     expect(
@@ -148,7 +160,7 @@ describe('eksa-ecr-credential-provider', () => {
           'no-certificate.pem',
           '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n',
         );
-      const out = await execProvider(stdin, env);
+      const out = await execProvider(stdin, env, { form });
       expect(out.code).toBe(1);
       expect(out.stdout).toBe('');
       expect(out.stderr.split('\n').filter((l) => l !== '')).toHaveLength(1);
