@@ -4,7 +4,8 @@
  * keys, native IAM Roles Anywhere, a profile served through the bundled AWS SDK, and bad input.
  * scripts/bootstrap builds both (pnpm build, pnpm build:sea in packages/aws).
  */
-import { chmodSync, existsSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   createAwsCredentialsSecret,
   createRolesAnywhereCredfile,
@@ -129,4 +130,23 @@ describe('a Secret that core builds is served by every form of the provider', ()
       ]);
     },
   );
+});
+
+describe('the Bun executables', () => {
+  // ELF header: magic, class (2 = 64-bit), data (1 = little-endian), then e_machine at byte 18.
+  const header = (file: string): { elf64le: boolean; machine: number } => {
+    const b = readFileSync(file).subarray(0, 20);
+    return {
+      elf64le: b.subarray(0, 4).toString('latin1') === '\x7fELF' && b[4] === 2 && b[5] === 1,
+      machine: b.readUInt16LE(18),
+    };
+  };
+  it.each([
+    ['Linux x64', 'dist/eksa-ecr-credential-provider-bun', 0x3e],
+    ['Linux arm64 (cross-compiled)', 'dist/eksa-ecr-credential-provider-bun-linux-arm64', 0xb7],
+  ])('%s is a 64-bit little-endian ELF executable for its machine', (_name, file, machine) => {
+    const path = resolve(import.meta.dirname, '..', file);
+    expect(statSync(path).mode & 0o111).not.toBe(0);
+    expect(header(path)).toEqual({ elf64le: true, machine });
+  });
 });
