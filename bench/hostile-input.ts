@@ -1,7 +1,7 @@
 // The worst inputs of issue 11 at growing sizes, so that growth shows: linear, not quadratic.
 // Each row runs in a fresh process (wall time and peak RSS from /usr/bin/time -f '%e %M'):
 // core's parsers from the built packages (packages/core/dist), and the node-side provider's
-// single executable. Goal: no input of 10 MB or less costs more than 1 s or 256 MB.
+// Bun executable. Goal: no input of 10 MB or less costs more than 1 s or 256 MB.
 //   node bench/hostile-input.ts
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CORE = resolve(ROOT, 'packages/core/dist/index.js');
-const SEA = resolve(ROOT, 'packages/aws/dist/eksa-ecr-credential-provider');
+const PROVIDER = resolve(ROOT, 'packages/aws/dist/eksa-ecr-credential-provider-bun');
 const dir = mkdtempSync(join(tmpdir(), 'bench-hostile-'));
 
 interface Measure {
@@ -117,7 +117,7 @@ for (const n of [100_000, 400_000]) {
   );
 }
 
-// The provider (single executable): stdin, and files it is pointed at.
+// The provider (Bun executable): stdin, and files it is pointed at.
 const keys = join(dir, 'keys.ini');
 writeFileSync(
   keys,
@@ -130,7 +130,7 @@ const provider = (what: string, stdin: string, env: Record<string, string>): voi
   row(
     `provider: ${what}`,
     stdin.length,
-    measure(SEA, ['get-credentials', '--timeout=5s'], stdin, env),
+    measure(PROVIDER, ['get-credentials', '--timeout=5s'], stdin, env),
   );
 };
 const request = JSON.stringify({

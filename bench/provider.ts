@@ -1,9 +1,9 @@
 // Cold exec of the kubelet credential provider, request on stdin to response on stdout, against
 // moto ECR and the Roles Anywhere emulator on loopback (scripts/testenv up; scripts/bootstrap
-// builds packages/aws/dist): our single executable and our node bundle against the Go
+// builds packages/aws/dist): our Bun executable and our node bundle against the Go
 // ecr-credential-provider (static keys), and ours natively against ecr-credential-provider +
-// aws_signing_helper (IAM Roles Anywhere). Bare `node -e 0` and the single executable with an
-// empty main are measured too: they are the floor any Node program starts from. Peak memory from
+// aws_signing_helper (IAM Roles Anywhere). Bare `node -e 0` and the Bun executable printing
+// --help are measured too: the floors the two runtimes start from. Peak memory from
 // /usr/bin/time. Interleaved runs, medians.
 //   node bench/provider.ts
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,6 @@ import { awsTestEnv, createAnchorAndProfile, testPki } from '@eksa-credprov/test
 const ROOT = resolve(import.meta.dirname, '..');
 const UPSTREAM = resolve(ROOT, '.testenv/bin/ecr-credential-provider');
 const BUNDLE = resolve(ROOT, 'packages/aws/dist/eksa-ecr-credential-provider.cjs');
-const SEA = resolve(ROOT, 'packages/aws/dist/eksa-ecr-credential-provider');
 const BUN = resolve(ROOT, 'packages/aws/dist/eksa-ecr-credential-provider-bun');
 const REQUEST = `${JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion: 'credentialprovider.kubelet.k8s.io/v1', image: '123456789012.dkr.ecr.us-west-2.amazonaws.com/app' })}\n`;
 const median = (xs: number[]): number =>
@@ -69,14 +68,11 @@ const cases = {
   bunKeys: () => run([BUN], keys),
   bunRa: () => run([BUN], credfile),
   bunHelp: () => run([BUN, '--help'], keys),
-  seaKeys: () => run([SEA], keys),
   bundleKeys: () => run([process.execPath, BUNDLE], keys),
   goKeys: () => run([UPSTREAM, 'get-credentials'], keys),
-  seaRa: () => run([SEA], credfile),
   bundleRa: () => run([process.execPath, BUNDLE], credfile),
   goRa: () => run([UPSTREAM, 'get-credentials'], credfile),
   nodeFloor: () => run([process.execPath, '-e', '0'], keys),
-  seaHelp: () => run([SEA, '--help'], keys),
 };
 const results: Record<string, { ms: number[]; kb: number[] }> = {};
 for (const name of Object.keys(cases)) results[name] = { ms: [], kb: [] };
@@ -98,12 +94,10 @@ console.log(`## eksa-ecr-credential-provider cold exec (${new Date().toISOString
 | --- | --- | --- | --- | --- | --- |
 ${row('static keys: Bun executable vs ecr-credential-provider v1.37.1', 'bunKeys', 'goKeys', '≤ 1.0')}
 ${row('IAM Roles Anywhere: Bun executable (native) vs ecr-credential-provider + aws_signing_helper', 'bunRa', 'goRa', '≤ 0.7')}
-${row('static keys: Node single executable vs ecr-credential-provider', 'seaKeys', 'goKeys', '≤ 1.0')}
 ${row('static keys: node bundle vs ecr-credential-provider', 'bundleKeys', 'goKeys', '≤ 1.0')}
-${row('IAM Roles Anywhere: Node single executable (native) vs the Go pair', 'seaRa', 'goRa', '≤ 0.7')}
 ${row('IAM Roles Anywhere: node bundle (native) vs the Go pair', 'bundleRa', 'goRa', '≤ 0.7')}
 
-Floors: \`node -e 0\` ${ms('nodeFloor').toFixed(0)} ms (${mb('nodeFloor')} MB); the Node single executable printing --help ${ms('seaHelp').toFixed(0)} ms; the Bun executable printing --help ${ms('bunHelp').toFixed(0)} ms (${mb('bunHelp')} MB).
-Peak RSS goal ≤ 40 MB. Sizes: Bun executable ${(statSync(BUN).size / 1024 / 1024).toFixed(1)} MB; Node single executable ${(statSync(SEA).size / 1024 / 1024).toFixed(1)} MB; node bundle ${(statSync(BUNDLE).size / 1024).toFixed(0)} KB.
+Floors: \`node -e 0\` ${ms('nodeFloor').toFixed(0)} ms (${mb('nodeFloor')} MB); the Bun executable printing --help ${ms('bunHelp').toFixed(0)} ms (${mb('bunHelp')} MB).
+Peak RSS goal ≤ 40 MB. Sizes: Bun executable ${(statSync(BUN).size / 1024 / 1024).toFixed(1)} MB; node bundle ${(statSync(BUNDLE).size / 1024).toFixed(0)} KB.
 `);
 process.exit(0);

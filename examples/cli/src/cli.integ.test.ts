@@ -635,10 +635,10 @@ describe('provider config', () => {
     });
   });
 
-  it("is a config the kubelet's own plugin code runs the single executable with", async () => {
+  it("is a config the kubelet's own plugin code runs the Bun executable with", async () => {
     // The bin dir the kubelet would be given: the provider under the name the config uses.
     const binDir = mkdtempSync(join(testPki().dir, 'bin-'));
-    symlinkSync(PROVIDER_FORMS.sea[0], join(binDir, 'eksa-ecr-credential-provider'));
+    symlinkSync(PROVIDER_FORMS.bun[0], join(binDir, 'eksa-ecr-credential-provider'));
     const awsConfig = file(
       'kubelet-keys.ini',
       `[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${SECRET}\nregion = us-west-2\n`,

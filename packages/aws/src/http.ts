@@ -71,9 +71,9 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
         message: `unsupported endpoint scheme ${url.protocol} in ${url.origin}: use an http:// or https:// endpoint`,
       }),
     );
-  // Loaded here, not at the top: node:http cannot be in the single executable's start-up
-  // snapshot, and TLS is only loaded for https endpoints. getBuiltinModule, not import(): a
-  // dynamic import would load the ESM loader into the CommonJS bundle (about 30 ms).
+  // Loaded here, not at the top: TLS is only loaded for https endpoints. getBuiltinModule, not
+  // import(): under Node a dynamic import would load the ESM loader into the CommonJS bundle
+  // (about 30 ms). Bun has getBuiltinModule too (the Bun executable runs this same code).
   const http = process.getBuiltinModule('node:http');
   const https = secure ? process.getBuiltinModule('node:https') : undefined;
   const proxyEnv = proxyVariables(req.proxyEnv ?? process.env);

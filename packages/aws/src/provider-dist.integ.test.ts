@@ -1,8 +1,8 @@
 /**
- * The two shipped forms of eksa-ecr-credential-provider (the one-file bundle run by node, and the
- * Node single executable with its start-up snapshot) answer exactly as the source does: static
- * keys, native IAM Roles Anywhere, a profile served through the bundled AWS SDK, and bad input.
- * scripts/bootstrap builds both (pnpm build, pnpm build:sea in packages/aws).
+ * The shipped forms of eksa-ecr-credential-provider (the one-file bundle run by node, and the Bun
+ * executables) answer exactly as the source does: static keys, native IAM Roles Anywhere, a
+ * profile served through the bundled AWS SDK, and bad input. scripts/bootstrap builds them
+ * (pnpm build, pnpm build:bun in packages/aws).
  */
 import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -64,7 +64,7 @@ beforeAll(async () => {
   };
 });
 
-describe.each(['bundle', 'sea'] as const)('the %s', (form) => {
+describe.each(['bundle', 'bun'] as const)('the %s', (form) => {
   it('is built', () => {
     const file = PROVIDER_FORMS[form].at(-1) ?? '';
     expect(existsSync(file), `${file}: run scripts/bootstrap`).toBe(true);
@@ -101,7 +101,7 @@ describe.each(['bundle', 'sea'] as const)('the %s', (form) => {
 });
 
 describe('a Secret that core builds is served by every form of the provider', () => {
-  it.each(['source', 'bundle', 'sea'] as const)(
+  it.each(Object.keys(PROVIDER_FORMS) as (keyof typeof PROVIDER_FORMS)[])(
     '%s: a config-form Secret with a dotted profile name, mounted as the chart mounts it',
     async (form) => {
       const secret = createAwsCredentialsSecret({

@@ -28,8 +28,8 @@ export interface ProviderRun {
 }
 
 /**
- * The ways the provider runs: from source, the one-file bundle, the Node single executable and the
- * Bun executable (scripts/bootstrap builds the last three).
+ * The ways the provider runs: from source, the one-file bundle and the Bun executable
+ * (scripts/bootstrap builds the last two).
  */
 export const PROVIDER_FORMS = {
   source: [
@@ -38,7 +38,6 @@ export const PROVIDER_FORMS = {
     join(AWS_PACKAGE, 'src/bin/provider.ts'),
   ],
   bundle: [process.execPath, join(AWS_PACKAGE, 'dist/eksa-ecr-credential-provider.cjs')],
-  sea: [join(AWS_PACKAGE, 'dist/eksa-ecr-credential-provider')],
   bun: [join(AWS_PACKAGE, 'dist/eksa-ecr-credential-provider-bun')],
 } as const;
 

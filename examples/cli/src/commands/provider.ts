@@ -1,7 +1,7 @@
 /**
  * `provider test`: runs a kubelet image credential provider as the kubelet would (a process, the
  * request on stdin, the chart's environment) and shows its answer with the password redacted.
- * By default it runs eksa-ecr-credential-provider from @eksa-credprov/aws (the single executable
+ * By default it runs eksa-ecr-credential-provider from @eksa-credprov/aws (the Bun executable
  * when built, else the one-file bundle with this Node); `--provider` runs any other, such as the
  * Go ecr-credential-provider, to compare.
  */
@@ -47,7 +47,7 @@ async function checkProviderArgs(args: readonly string[], command: Command): Pro
   }
 }
 
-/** The provider to run: `--provider`, else ours (single executable, else bundle). */
+/** The provider to run: `--provider`, else ours (the Bun executable, else the bundle with this Node). */
 function providerCommand(ctx: CommandContext): string[] {
   const explicit = str(ctx, 'provider');
   if (explicit !== undefined) return [explicit];
@@ -55,8 +55,8 @@ function providerCommand(ctx: CommandContext): string[] {
     dirname(createRequire(import.meta.url).resolve('@eksa-credprov/aws/package.json')),
     'dist',
   );
-  const sea = join(dist, 'eksa-ecr-credential-provider');
-  if (existsSync(sea)) return [sea];
+  const bun = join(dist, 'eksa-ecr-credential-provider-bun');
+  if (existsSync(bun) && process.arch === 'x64') return [bun];
   const bundle = join(dist, 'eksa-ecr-credential-provider.cjs');
   if (existsSync(bundle)) return [process.execPath, bundle];
   throw new CommandError(
@@ -267,9 +267,9 @@ const config: Command = {
   words: ['provider', 'config'],
   summary: "print the kubelet's CredentialProviderConfig for eksa-ecr-credential-provider",
   description: `To deploy the provider on a node you manage (see docs/provider.md):
-  1. copy packages/aws/dist/eksa-ecr-credential-provider (the single executable; or the .cjs
-     bundle, which needs Node.js 22.19+) into the kubelet's --image-credential-provider-bin-dir,
-     named as --name says;
+  1. copy packages/aws/dist/eksa-ecr-credential-provider-bun (the Bun executable; -bun-linux-arm64
+     for arm64 nodes; or the .cjs bundle, which needs Node.js 22.19+) into the kubelet's
+     --image-credential-provider-bin-dir, named as --name says;
   2. put the AWS config (keys or the Roles Anywhere credfile) at --aws-config-file, mode 0600;
   3. write this output to the file --image-credential-provider-config names; restart the kubelet.`,
   options: {

@@ -1,6 +1,5 @@
-// The life of one eksa-ecr-credential-provider exec, shared by the bin (provider.ts) and the
-// single executable's start-up snapshot (provider-snapshot.ts). No top-level await: it is bundled
-// as CommonJS for the single executable.
+// The life of one eksa-ecr-credential-provider exec, for the bin (provider.ts). No top-level
+// await: it is bundled as CommonJS (the one-file bundle, which the Bun executables compile).
 import providerPackage from '../../package.json' with { type: 'json' };
 import { writeSync } from 'node:fs';
 import { MAX_REQUEST_BYTES, pendingFileReads } from '../bounded-file.ts';
