@@ -6,7 +6,7 @@
 // --help are measured too: the floors the two runtimes start from. Peak memory from
 // /usr/bin/time. Interleaved runs, medians.
 //   node bench/provider.ts
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,7 +42,35 @@ writeFileSync(
   { mode: 0o600 },
 );
 
-function run(command: string[], configFile: string): { ms: number; kb: number } {
+/** Starts bench/delay-proxy.ts in front of `target`; resolves with its URL. */
+function delayProxy(target: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [resolve(import.meta.dirname, 'delay-proxy.ts'), new URL(target).host, '20'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((ok) => {
+    child.stdout.once('data', (b: Buffer) => {
+      ok({ url: b.toString().trim(), child });
+    });
+  });
+}
+const slowMoto = await delayProxy(env.moto);
+const slowRa = await delayProxy(env.rolesanywhere);
+const slowCredfile = join(dir, 'ra-slow');
+writeFileSync(
+  slowCredfile,
+  `[default]\nregion = us-west-2\ncredential_process = aws_signing_helper credential-process --certificate ${kubelet} --private-key ${kubelet} --profile-arn ${profileArn} --role-arn ${role} --trust-anchor-arn ${anchorArn} --endpoint ${slowRa.url}\n`,
+  { mode: 0o600 },
+);
+
+function run(
+  command: string[],
+  configFile: string,
+  ecr: string = env.moto,
+): { ms: number; kb: number } {
   const start = performance.now();
   const r = spawnSync('/usr/bin/time', ['-f', '%M', ...command], {
     input: REQUEST,
@@ -51,7 +79,7 @@ function run(command: string[], configFile: string): { ms: number; kb: number } 
       HOME: dir,
       PATH: `${bin}:/usr/bin:/bin`,
       AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ENDPOINT_URL_ECR: env.moto,
+      AWS_ENDPOINT_URL_ECR: ecr,
       AWS_CONFIG_FILE: configFile,
       AWS_PROFILE: 'default',
     },
@@ -69,6 +97,11 @@ const cases = {
   bunRa: () => run([BUN], credfile),
   bunHelp: () => run([BUN, '--help'], keys),
   bundleKeys: () => run([process.execPath, BUNDLE], keys),
+  // The same through the delay proxies: 20 ms each way, as a real region's round trips cost.
+  bunKeysSlow: () => run([BUN], keys, slowMoto.url),
+  goKeysSlow: () => run([UPSTREAM, 'get-credentials'], keys, slowMoto.url),
+  bunRaSlow: () => run([BUN], slowCredfile, slowMoto.url),
+  goRaSlow: () => run([UPSTREAM, 'get-credentials'], slowCredfile, slowMoto.url),
   goKeys: () => run([UPSTREAM, 'get-credentials'], keys),
   bundleRa: () => run([process.execPath, BUNDLE], credfile),
   goRa: () => run([UPSTREAM, 'get-credentials'], credfile),
@@ -95,9 +128,13 @@ console.log(`## eksa-ecr-credential-provider cold exec (${new Date().toISOString
 ${row('static keys: Bun executable vs ecr-credential-provider v1.37.1', 'bunKeys', 'goKeys', '≤ 1.0')}
 ${row('IAM Roles Anywhere: Bun executable (native) vs ecr-credential-provider + aws_signing_helper', 'bunRa', 'goRa', '≤ 0.7')}
 ${row('static keys: node bundle vs ecr-credential-provider', 'bundleKeys', 'goKeys', '≤ 1.0')}
+${row('static keys, 20 ms each way to ECR: Bun executable vs ecr-credential-provider', 'bunKeysSlow', 'goKeysSlow', '≤ 1.0')}
+${row('IAM Roles Anywhere, 20 ms each way to both services: Bun executable vs the Go pair', 'bunRaSlow', 'goRaSlow', '≤ 0.7')}
 ${row('IAM Roles Anywhere: node bundle (native) vs the Go pair', 'bundleRa', 'goRa', '≤ 0.7')}
 
 Floors: \`node -e 0\` ${ms('nodeFloor').toFixed(0)} ms (${mb('nodeFloor')} MB); the Bun executable printing --help ${ms('bunHelp').toFixed(0)} ms (${mb('bunHelp')} MB).
 Peak RSS goal ≤ 40 MB. Sizes: Bun executable ${(statSync(BUN).size / 1024 / 1024).toFixed(1)} MB; node bundle ${(statSync(BUNDLE).size / 1024).toFixed(0)} KB.
 `);
+slowMoto.child.kill();
+slowRa.child.kill();
 process.exit(0);
