@@ -8,7 +8,7 @@
  *
  * @internal
  */
-import { X509Certificate, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   CredprovError,
   ERROR_CODES,
@@ -24,16 +24,11 @@ import {
   type CredentialProviderResponse,
   dropUndefined,
 } from '@eksa-credprov/core';
+import { readCaBundle } from './ca-bundle.ts';
 import { getEcrTokenDirect } from './ecr-direct.ts';
 import { imageHost, parseProviderArgs } from './provider-args.ts';
-import {
-  MAX_CA_BUNDLE_BYTES,
-  MAX_REQUEST_BYTES,
-  describeReadFailure,
-  readBoundedFile,
-} from './bounded-file.ts';
+import { MAX_REQUEST_BYTES } from './bounded-file.ts';
 import { cacheDurationFor } from './cache-duration.ts';
-import { pemBlocks } from './certificates.ts';
 import { parseEcrHost } from './ecr-host.ts';
 import {
   getEcrAuthorizationToken,
@@ -86,38 +81,6 @@ export interface ProviderRunInit {
    * @default 45000
    */
   readonly timeoutMs?: number;
-}
-
-/** True when `pem` holds at least one certificate Node can parse. Linear in the text. */
-function hasCertificate(pem: string): boolean {
-  return pemBlocks(pem).some((block) => {
-    if (block.label !== 'CERTIFICATE') return false;
-    try {
-      new X509Certificate(block.pem);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-async function readCaBundle(file: string | undefined): Promise<string | undefined> {
-  if (file === undefined || file === '') return undefined;
-  let text: string;
-  try {
-    text = await readBoundedFile(file, MAX_CA_BUNDLE_BYTES);
-  } catch (e) {
-    throw new Error(
-      `cannot read the CA bundle ${file} (AWS_CA_BUNDLE or ca_bundle): ${describeReadFailure(e)}`,
-      { cause: e },
-    );
-  }
-  // As the AWS SDK for Go: a bundle with no certificate is an error, not "trust nothing".
-  if (!hasCertificate(text))
-    throw new Error(
-      `the CA bundle ${file} (AWS_CA_BUNDLE or ca_bundle) holds no PEM certificate; give it the CA certificates that sign the AWS endpoints' TLS certificates`,
-    );
-  return text;
 }
 
 /**

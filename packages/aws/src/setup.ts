@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import {
@@ -12,6 +11,7 @@ import {
   requireObject,
 } from '@eksa-credprov/core';
 import { fromSdkError } from './aws-api-error.ts';
+import { readCaBundle } from './ca-bundle.ts';
 import { pemBlocks } from './certificates.ts';
 import type {
   AwsCredentialIdentity,
@@ -176,8 +176,10 @@ async function clientsFor(
       region: init.region,
       ...(init.clients?.credentials === undefined ? {} : { credentials: init.clients.credentials }),
     });
-  // The IAM client resolves the standard credential chain; Roles Anywhere signs with the same,
-  // trusts the same CA bundle and goes through the same proxies.
+  // The IAM client resolves the standard credential chain and Roles Anywhere signs with the same.
+  // The Roles Anywhere calls also trust AWS_CA_BUNDLE and go through HTTP(S)_PROXY, as the
+  // provider's do; the AWS SDK for JavaScript reads neither, so an IAM client that needs them is
+  // passed in as clients.iam.
   const credentials = init.clients?.credentials ?? (() => iam.config.credentials());
   return {
     iam,
@@ -185,25 +187,10 @@ async function clientsFor(
       region: init.region,
       credentials,
       endpoint: init.clients?.rolesAnywhereEndpoint,
-      ca: caBundle(),
+      ca: await readCaBundle(process.env['AWS_CA_BUNDLE'], 'AWS_CA_BUNDLE'),
     }),
     ownIam: init.clients?.iam === undefined,
   };
-}
-
-/** The text of `AWS_CA_BUNDLE`, which the SDK's own clients trust, or undefined. */
-function caBundle(): string | undefined {
-  const file = process.env['AWS_CA_BUNDLE'];
-  if (file === undefined || file === '') return undefined;
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new CredprovError({
-      code: ERROR_CODES.AWS_CREDENTIALS_ERROR,
-      message: `cannot read AWS_CA_BUNDLE ${file}: ${(e as { code?: string }).code ?? String(e)}`,
-      cause: e,
-    });
-  }
 }
 
 /**
