@@ -1,8 +1,9 @@
 // The public API of @eksa-credprov/core. Every export is named here (no `export *`), so this file
 // is the whole surface; src/index.test.ts snapshots it.
 
-// First: refuse an unsupported Node.js before anything else is evaluated.
-import './node-version.ts';
+// First: refuse an unsupported Node.js before anything else is evaluated (the one check, which
+// kube and aws import as @eksa-credprov/core/node-version).
+import '../node-version.cjs';
 
 export {
   CredprovError,
