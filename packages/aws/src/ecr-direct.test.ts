@@ -2,7 +2,7 @@
  * ECR GetAuthorizationToken without the SDK, against a local server playing ECR: the signed
  * request, the answer's parsing, and ECR's refusals as AwsApiErrors.
  */
-import { server, type Handler, type LocalServer } from '@eksa-credprov/testenv';
+import { server, type Handler, type LocalServer, rejectionOf } from '@eksa-credprov/testenv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAwsApiError } from './aws-api-error.ts';
 import { ecrEndpoint, getEcrTokenDirect } from './ecr-direct.ts';
@@ -48,15 +48,6 @@ const get = (endpoint: string): ReturnType<typeof getEcrTokenDirect> =>
     signal: AbortSignal.timeout(10_000),
     now: () => Date.parse('2026-11-30T12:00:00Z'),
   });
-
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  return p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e,
-  );
-}
 
 describe('getEcrTokenDirect', () => {
   it('sends one SigV4-signed GetAuthorizationToken and decodes the login', async () => {
@@ -112,7 +103,7 @@ describe('getEcrTokenDirect', () => {
     ],
   ])('refuses an answer that is %s, without the password', async (_name, body, message) => {
     const { url } = await ecr(answer(200, body));
-    const e = await failure(get(url));
+    const e = await rejectionOf(get(url));
     expect(isAwsApiError(e) && e.code).toBe('AWS_API_ERROR');
     expect(String(e)).toMatch(message);
   });
@@ -129,7 +120,7 @@ describe('getEcrTokenDirect', () => {
         { 'x-amzn-requestid': 'rid-9' },
       ),
     );
-    const e = await failure(get(url));
+    const e = await rejectionOf(get(url));
     expect(isAwsApiError(e) && [e.status, e.errorType, e.requestId]).toEqual([
       400,
       'AccessDeniedException',

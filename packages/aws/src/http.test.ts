@@ -3,7 +3,7 @@
  * (`sendWithRetries`) and the reader of AWS error answers.
  */
 import { isCredprovError } from '@eksa-credprov/core';
-import { server, type Handler, type LocalServer } from '@eksa-credprov/testenv';
+import { server, type Handler, type LocalServer, rejectionOf } from '@eksa-credprov/testenv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAwsApiError, readAwsErrorAnswer } from './aws-api-error.ts';
 import { MAX_ANSWER_BYTES, send, sendWithRetries } from './http.ts';
@@ -28,15 +28,6 @@ const answer =
   (_req, res) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body);
   };
-
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  return p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e,
-  );
-}
 
 describe('send', () => {
   it('sends the body and reads the whole answer, whatever its status', async () => {
@@ -63,7 +54,7 @@ describe('send', () => {
       for (let sent = 0; sent <= MAX_ANSWER_BYTES; sent += chunk.length) res.write(chunk);
       res.end();
     });
-    const e = await failure(
+    const e = await rejectionOf(
       send({ method: 'GET', url, headers: {}, body: '', signal: AbortSignal.timeout(5000) }),
     );
     expect(isCredprovError(e) && e.code).toBe('AWS_API_ERROR');
@@ -71,7 +62,7 @@ describe('send', () => {
   });
 
   it('refuses a scheme other than http and https with a coded error', async () => {
-    const e = await failure(
+    const e = await rejectionOf(
       send({
         method: 'GET',
         url: 'ftp://127.0.0.1/',
@@ -94,7 +85,7 @@ describe('send', () => {
     setTimeout(() => {
       controller.abort(reason);
     }, 30);
-    expect(await failure(pending)).toBe(reason);
+    expect(await rejectionOf(pending)).toBe(reason);
   });
 });
 
@@ -133,7 +124,7 @@ describe('sendWithRetries', () => {
   it('builds (signs) each attempt anew', async () => {
     let built = 0;
     const { url } = await local(answer(503, '{}'));
-    await failure(
+    await rejectionOf(
       sendWithRetries(
         retried(url, {
           build: () => {
@@ -153,7 +144,7 @@ describe('sendWithRetries', () => {
         'x-amzn-requestid': 'req-1',
       }),
     );
-    const e = await failure(
+    const e = await rejectionOf(
       sendWithRetries(retried(url, { maxAttempts: 2, exhaustedHint: 'check the network' })),
     );
     expect(isAwsApiError(e) && [e.operation, e.status, e.errorType, e.requestId]).toEqual([
@@ -170,7 +161,7 @@ describe('sendWithRetries', () => {
   it('says it cannot reach a closed port', async () => {
     const { url } = await local(answer(200, ''));
     await open.splice(0)[0]?.close();
-    const e = await failure(sendWithRetries(retried(url, { maxAttempts: 2 })));
+    const e = await rejectionOf(sendWithRetries(retried(url, { maxAttempts: 2 })));
     expect(String(e)).toMatch(
       /Test Op failed after 2 attempts: cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/,
     );
@@ -180,7 +171,7 @@ describe('sendWithRetries', () => {
     const { url } = await local(() => {
       // never answers
     });
-    const e = await failure(sendWithRetries(retried(url, { deadline: Date.now() + 300 })));
+    const e = await rejectionOf(sendWithRetries(retried(url, { deadline: Date.now() + 300 })));
     expect(String(e)).toMatch(/Test Op failed after 1 attempt: no answer in time/);
   });
 
@@ -188,7 +179,7 @@ describe('sendWithRetries', () => {
     const { url } = await local(() => {
       // never answers
     });
-    const e = await failure(
+    const e = await rejectionOf(
       sendWithRetries(retried(url, { deadline: undefined, signal: AbortSignal.timeout(200) })),
     );
     expect(String(e)).toMatch(/Test Op did not answer at http:\/\/127\.0\.0\.1:\d+ in time/);
@@ -196,7 +187,7 @@ describe('sendWithRetries', () => {
 
   it('uses the code it is given (credentials calls)', async () => {
     const { url } = await local(answer(500, '{}'));
-    const e = await failure(
+    const e = await rejectionOf(
       sendWithRetries(retried(url, { maxAttempts: 1, code: 'AWS_CREDENTIALS_ERROR' })),
     );
     expect(isCredprovError(e) && e.code).toBe('AWS_CREDENTIALS_ERROR');

@@ -4,7 +4,7 @@
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { isCredprovError } from '@eksa-credprov/core';
-import { server, type Handler, type LocalServer } from '@eksa-credprov/testenv';
+import { server, type Handler, type LocalServer, rejectionOf } from '@eksa-credprov/testenv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isKubeApiError } from './errors.ts';
 import { transportFor, type KubeRequest } from './transport.ts';
@@ -63,15 +63,6 @@ const status = (code: number, reason: string, message: string, details?: object)
   ...(details === undefined ? {} : { details }),
 });
 
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  return p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e,
-  );
-}
-
 describe('kube transport', () => {
   it('sends the kubeconfig user’s username and password as HTTP basic auth', async () => {
     const { kc, seen } = await fixture(json(200, { items: [] }), {
@@ -105,7 +96,7 @@ describe('kube transport', () => {
 
   it('does not repeat a request that is not idempotent', async () => {
     const { kc, seen } = await fixture(json(503, status(503, 'ServiceUnavailable', 'busy')));
-    const e = await failure(
+    const e = await rejectionOf(
       (await transportFor(kc)).request(get({ method: 'POST', idempotent: false, body: {} })),
     );
     expect(isKubeApiError(e) && e.status).toBe(503);
@@ -114,7 +105,9 @@ describe('kube transport', () => {
 
   it('gives up at the deadline with the last answer', async () => {
     const { kc, seen } = await fixture(json(503, status(503, 'ServiceUnavailable', 'busy')));
-    const e = await failure((await transportFor(kc)).request(get({ deadline: Date.now() + 700 })));
+    const e = await rejectionOf(
+      (await transportFor(kc)).request(get({ deadline: Date.now() + 700 })),
+    );
     expect(isKubeApiError(e) && e.status).toBe(503);
     expect(seen.length).toBeGreaterThan(1);
   });
@@ -123,7 +116,9 @@ describe('kube transport', () => {
     const { kc } = await fixture(() => {
       // never answers
     });
-    const e = await failure((await transportFor(kc)).request(get({ deadline: Date.now() + 300 })));
+    const e = await rejectionOf(
+      (await transportFor(kc)).request(get({ deadline: Date.now() + 300 })),
+    );
     expect(isCredprovError(e) && e.code).toBe('KUBE_UNREACHABLE');
     expect(String(e)).toMatch(/no answer in time/);
   });
@@ -137,7 +132,7 @@ describe('kube transport', () => {
     setTimeout(() => {
       controller.abort(new Error('caller gave up'));
     }, 50);
-    const e = await failure(pending);
+    const e = await rejectionOf(pending);
     expect(isCredprovError(e) && e.code).toBe('TIMEOUT');
   });
 
@@ -166,7 +161,7 @@ describe('kube transport', () => {
         ),
       ),
     );
-    const e = await failure((await transportFor(kc)).request(get()));
+    const e = await rejectionOf((await transportFor(kc)).request(get()));
     expect(isKubeApiError(e) && [e.status, e.reason]).toEqual([403, 'Forbidden']);
     expect(String(e)).toMatch(
       /GET \/api\/v1\/namespaces: 403 Forbidden: .*\(RBAC does not let "bob" list/,
@@ -177,7 +172,7 @@ describe('kube transport', () => {
     const { kc } = await fixture((_req, res) => {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found\n');
     });
-    const e = await failure((await transportFor(kc)).request(get()));
+    const e = await rejectionOf((await transportFor(kc)).request(get()));
     expect(isKubeApiError(e) && [e.status, e.reason, e.serverMessage]).toEqual([
       404,
       'NotFound',

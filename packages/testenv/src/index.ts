@@ -11,6 +11,7 @@ export {
 } from './env.ts';
 export { killApiServer, setPackageStatus } from './kube.ts';
 export { testFile, testPki, type TestPki } from './pki.ts';
+export { rejectionOf } from './promises.ts';
 export {
   ECR_HOST,
   ECR_IMAGE,
