@@ -137,7 +137,7 @@ export function send(req: HttpRequest): Promise<HttpResponse> {
  * How long to wait before attempt `attempt + 1`: exponential from 200 ms, capped at 2 s, with
  * jitter (half to all of it), for retries of throttling, 5xx and lost connections.
  */
-export function retryDelayMs(attempt: number): number {
+function retryDelayMs(attempt: number): number {
   return Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
 }
 

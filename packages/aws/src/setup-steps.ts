@@ -31,7 +31,7 @@ export const ECR_READ_POLICY_NAME = 'eksa-credprov-ecr-read';
 export type SetupAction = 'created' | 'updated' | 'unchanged';
 
 /** A resource of the wanted name that is not ours: never touched. */
-export function notOurs(kind: string, name: string): CredprovError {
+function notOurs(kind: string, name: string): CredprovError {
   return new CredprovError({
     code: ERROR_CODES.RESOURCE_NOT_OWNED,
     message: `${kind} "${name}" exists but was not created by eksa-credprov (no ${OWNER_TAG} tag for this cluster): choose another name, or tag it ${OWNER_TAG}=<cluster> to adopt it`,
@@ -60,6 +60,11 @@ export async function findOurs<T extends { name: string }>(
   }
   if (other && want.skipOthers !== true) throw notOurs(want.kind, want.name);
   return undefined;
+}
+
+/** True when an IAM role carries our owner tag for `owner`. */
+export function isOurRole(role: Role | undefined, owner: string): boolean {
+  return (role?.Tags ?? []).some((t) => t.Key === OWNER_TAG && t.Value === owner);
 }
 
 /** True for IAM's "no such role/policy". */
@@ -171,8 +176,7 @@ export async function ensureRole(
     ).Role;
     roleAction = 'created';
   } else {
-    if (!(role.Tags ?? []).some((t) => t.Key === OWNER_TAG && t.Value === want.owner))
-      throw notOurs('IAM role', want.roleName);
+    if (!isOurRole(role, want.owner)) throw notOurs('IAM role', want.roleName);
     const current: unknown = JSON.parse(decodeURIComponent(role.AssumeRolePolicyDocument ?? '{}'));
     if (!sameJson(current, want.trustPolicy)) {
       await iamCall('UpdateAssumeRolePolicy', () =>

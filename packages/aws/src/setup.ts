@@ -30,7 +30,7 @@ import {
   ensureTrustAnchor,
   findOurs,
   isNoSuchEntity,
-  OWNER_TAG,
+  isOurRole,
   iamCall,
   type SetupAction,
 } from './setup-steps.ts';
@@ -390,7 +390,7 @@ async function deleteOurRole(iam: IAMClient, roleName: string, owner: string): P
     if (isNoSuchEntity(e)) return false;
     throw fromSdkError(e, 'IAM GetRole');
   }
-  if (!(role?.Tags ?? []).some((t) => t.Key === OWNER_TAG && t.Value === owner)) return false;
+  if (!isOurRole(role, owner)) return false;
   try {
     await iam.send(
       new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: ECR_READ_POLICY_NAME }),
