@@ -57,7 +57,9 @@ function sdkTrustPolicy(anchorId: string, subject?: Record<string, string>, part
 
 const ownerTag = { Key: OWNER_TAG, Value: 'mgmt' };
 
-describe('CredentialProviderRolesAnywhere, synthesised', () => {
+// The first synthesis in a process warms aws-cdk-lib's lazily loaded internals: 2–7 s on a busy
+// 2-core CI machine, over vitest's 5 s default. A limit, not a timing assertion.
+describe('CredentialProviderRolesAnywhere, synthesised', { timeout: 60_000 }, () => {
   it('creates exactly a trust anchor, a role with one inline policy, a profile, and four outputs', () => {
     const { template } = synth();
     const all = template.toJSON() as { Resources: Record<string, { Type: string }> };
