@@ -2,7 +2,7 @@ import { createHash, verify, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isCredprovError } from '@eksa-credprov/core';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decimalSerial, readPrivateKey } from './certificates.ts';
 import { createSessionRequest, type SessionRequestInit } from './session-request.ts';
 import { signX509 } from './sign.ts';
@@ -66,6 +66,12 @@ function verifies(
     Buffer.from(signature ?? '', 'hex'),
   );
 }
+
+// The throw-away PKI is made once per process with the openssl CLI: about 3 s here, more on a
+// busy CI machine, so it is made before the tests under a limit of its own.
+beforeAll(() => {
+  testPki();
+}, 60_000);
 
 describe('createSessionRequest', () => {
   it('builds the aws_signing_helper request: ARNs in the query, duration in the body, certificate headers', () => {
