@@ -2,14 +2,16 @@
 // moto ECR and the Roles Anywhere emulator on loopback (scripts/testenv up; scripts/bootstrap
 // builds packages/aws/dist): our Bun executable and our node bundle against the Go
 // ecr-credential-provider (static keys), and ours natively against ecr-credential-provider +
-// aws_signing_helper (IAM Roles Anywhere). Bare `node -e 0` and the Bun executable printing
-// --help are measured too: the floors the two runtimes start from. Peak memory from
+// aws_signing_helper (IAM Roles Anywhere). Bare `node -e 0`, an empty Bun executable (compiled
+// here with the same pinned Bun) and the Bun executable printing --help are measured too: the
+// floors the runtimes start from. Peak memory from
 // /usr/bin/time. Interleaved runs, medians.
 //   node bench/provider.ts
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { awsTestEnv, createAnchorAndProfile, testPki } from '@eksa-credprov/testenv';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -57,6 +59,33 @@ function delayProxy(target: string): Promise<{ url: string; child: ChildProcess 
     });
   });
 }
+// An empty program compiled as the provider is: what Bun costs before any of our code runs.
+const bunBin = resolve(
+  dirname(
+    createRequire(resolve(ROOT, 'packages/aws/package.json')).resolve(
+      '@oven/bun-linux-x64/package.json',
+    ),
+  ),
+  'bin/bun',
+);
+const emptyBun = join(dir, 'empty-bun');
+writeFileSync(join(dir, 'empty.js'), '');
+spawnSync(
+  bunBin,
+  [
+    'build',
+    '--compile',
+    '--minify',
+    '--bytecode',
+    '--no-compile-autoload-dotenv',
+    '--no-compile-autoload-bunfig',
+    join(dir, 'empty.js'),
+    '--outfile',
+    emptyBun,
+  ],
+  { stdio: 'ignore' },
+);
+
 const slowMoto = await delayProxy(env.moto);
 const slowRa = await delayProxy(env.rolesanywhere);
 const slowCredfile = join(dir, 'ra-slow');
@@ -85,7 +114,7 @@ function run(
     },
   });
   const ms = performance.now() - start;
-  const answers = !command.includes('--help') && !command.includes('-e');
+  const answers = !command.includes('--help') && !command.includes('-e') && command[0] !== emptyBun;
   if (r.status !== 0 || (answers && !r.stdout.includes('"auth"')))
     throw new Error(`${command.join(' ')} failed: ${r.stderr}`);
   return { ms, kb: Number(r.stderr.trim().split('\n').at(-1)) };
@@ -106,6 +135,7 @@ const cases = {
   bundleRa: () => run([process.execPath, BUNDLE], credfile),
   goRa: () => run([UPSTREAM, 'get-credentials'], credfile),
   nodeFloor: () => run([process.execPath, '-e', '0'], keys),
+  bunFloor: () => run([emptyBun], keys),
 };
 const results: Record<string, { ms: number[]; kb: number[] }> = {};
 for (const name of Object.keys(cases)) results[name] = { ms: [], kb: [] };
@@ -132,7 +162,7 @@ ${row('static keys, 20 ms each way to ECR: Bun executable vs ecr-credential-prov
 ${row('IAM Roles Anywhere, 20 ms each way to both services: Bun executable vs the Go pair', 'bunRaSlow', 'goRaSlow', '≤ 0.7')}
 ${row('IAM Roles Anywhere: node bundle (native) vs the Go pair', 'bundleRa', 'goRa', '≤ 0.7')}
 
-Floors: \`node -e 0\` ${ms('nodeFloor').toFixed(0)} ms (${mb('nodeFloor')} MB); the Bun executable printing --help ${ms('bunHelp').toFixed(0)} ms (${mb('bunHelp')} MB).
+Floors: \`node -e 0\` ${ms('nodeFloor').toFixed(0)} ms (${mb('nodeFloor')} MB); an empty Bun executable ${ms('bunFloor').toFixed(0)} ms (${mb('bunFloor')} MB); the Bun executable printing --help ${ms('bunHelp').toFixed(0)} ms (${mb('bunHelp')} MB).
 Peak RSS goal ≤ 40 MB. Sizes: Bun executable ${(statSync(BUN).size / 1024 / 1024).toFixed(1)} MB; node bundle ${(statSync(BUNDLE).size / 1024).toFixed(0)} KB.
 `);
 slowMoto.child.kill();

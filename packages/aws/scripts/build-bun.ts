@@ -26,24 +26,31 @@ const BUN_TARGETS = {
   'bun-linux-arm64': resolve(root, 'dist/eksa-ecr-credential-provider-bun-linux-arm64'),
 } as const;
 
-const key = createHash('sha256').update(readFileSync(bundle)).update(version).digest('hex');
+/**
+ * The compile flags. Bun's executables load .env and bunfig.toml from the working directory by
+ * default: the provider runs in the kubelet's, where such a file could set its environment or
+ * preload code into it, so both are off (provider-dist.integ tests it).
+ */
+const FLAGS = [
+  '--compile',
+  '--minify',
+  '--bytecode',
+  '--no-compile-autoload-dotenv',
+  '--no-compile-autoload-bunfig',
+  '--no-compile-autoload-tsconfig',
+  '--no-compile-autoload-package-json',
+];
+const key = createHash('sha256')
+  .update(readFileSync(bundle))
+  .update(version)
+  .update(FLAGS.join(' '))
+  .digest('hex');
 for (const [target, output] of Object.entries(BUN_TARGETS)) {
   const stamp = `${output}.stamp`;
   if (existsSync(output) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key) continue;
   rmSync(stamp, { force: true });
-  execFileSync(
-    bun,
-    [
-      'build',
-      '--compile',
-      '--minify',
-      '--bytecode',
-      `--target=${target}`,
-      bundle,
-      '--outfile',
-      output,
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
+  execFileSync(bun, ['build', ...FLAGS, `--target=${target}`, bundle, '--outfile', output], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   writeFileSync(stamp, key);
 }

@@ -5,17 +5,17 @@
  *
  * @internal
  */
-import { X509Certificate } from 'node:crypto';
 import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
 import { MAX_CA_BUNDLE_BYTES, describeReadFailure, readBoundedFile } from './bounded-file.ts';
 import { pemBlocks } from './certificates.ts';
+import { nodeCrypto } from './digest.ts';
 
 /** True when `pem` holds at least one certificate Node can parse. Linear in the text. */
 function hasCertificate(pem: string): boolean {
   return pemBlocks(pem).some((block) => {
     if (block.label !== 'CERTIFICATE') return false;
     try {
-      new X509Certificate(block.pem);
+      new (nodeCrypto().X509Certificate)(block.pem);
       return true;
     } catch {
       return false;

@@ -4,8 +4,9 @@
  *
  * @internal
  */
-import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import type { KeyObject, X509Certificate } from 'node:crypto';
 import { CredprovError, ERROR_CODES, ISSUE_CODES, ValidationError } from '@eksa-credprov/core';
+import { nodeCrypto } from './digest.ts';
 
 /**
  * Every PEM block in `text` with its label: a `-----BEGIN X-----` line, then lines up to the
@@ -44,7 +45,7 @@ export function readCertificate(text: string, field = 'certificate'): X509Certif
   const block = pemBlocks(text).find((b) => b.label === 'CERTIFICATE');
   if (block === undefined) throw invalid(field, 'has no PEM CERTIFICATE block');
   try {
-    return new X509Certificate(block.pem);
+    return new (nodeCrypto().X509Certificate)(block.pem);
   } catch (e) {
     throw invalid(
       field,
@@ -82,7 +83,7 @@ export function readPrivateKey(text: string, passphrase?: string): KeyObject {
     throw invalid('privateKey', 'is encrypted: pass its passphrase');
   }
   try {
-    return createPrivateKey(
+    return nodeCrypto().createPrivateKey(
       passphrase === undefined
         ? { key: block.pem, format: 'pem' }
         : { key: block.pem, format: 'pem', passphrase },
@@ -100,7 +101,7 @@ export function readPrivateKey(text: string, passphrase?: string): KeyObject {
 
 /** Throws unless the private key belongs to the certificate. */
 export function checkKeyMatches(certificate: X509Certificate, key: KeyObject): void {
-  const fromKey = createPublicKey(key).export({ type: 'spki', format: 'der' });
+  const fromKey = nodeCrypto().createPublicKey(key).export({ type: 'spki', format: 'der' });
   const fromCert = certificate.publicKey.export({ type: 'spki', format: 'der' });
   if (!fromKey.equals(fromCert)) {
     throw new CredprovError({

@@ -350,10 +350,15 @@ describe.each(FORMS)('ECR over TLS: AWS_CA_BUNDLE and a CONNECT proxy (%s)', (fo
   let caBundle = '';
   let tunnels: string[] = [];
   let proxyUrl = '';
+  let otherCaBundle = '';
   beforeAll(async () => {
     const tls = await tlsServer(forwardTo(awsTestEnv().moto));
     ecrUrl = tls.url;
     caBundle = tls.caFile;
+    // A second server only for its CA: a bundle that holds a CA, but not the one ECR's is from.
+    const other = await tlsServer(forwardTo(awsTestEnv().moto));
+    otherCaBundle = other.caFile;
+    closers.push(other.close);
     const proxy = await connectProxy();
     tunnels = proxy.tunnels;
     proxyUrl = proxy.url;
@@ -383,6 +388,22 @@ describe.each(FORMS)('ECR over TLS: AWS_CA_BUNDLE and a CONNECT proxy (%s)', (fo
     expectCleanFailure(refused);
     expect(refused.stderr).toMatch(
       /cannot reach https:\/\/127\.0\.0\.1:\d+: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/,
+    );
+  });
+
+  it('refuses the certificate when AWS_CA_BUNDLE holds another CA (the bundle is the roots)', async () => {
+    const refused = await execProvider(
+      providerRequest(IMAGE),
+      {
+        AWS_CONFIG_FILE: keysConfig,
+        AWS_ENDPOINT_URL_ECR: ecrUrl,
+        AWS_CA_BUNDLE: otherCaBundle,
+      },
+      { form },
+    );
+    expectCleanFailure(refused);
+    expect(refused.stderr).toMatch(
+      /cannot reach https:\/\/127\.0\.0\.1:\d+: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/,
     );
   });
 

@@ -8,7 +8,6 @@
  *
  * @internal
  */
-import { randomUUID } from 'node:crypto';
 import {
   CredprovError,
   ERROR_CODES,
@@ -93,7 +92,7 @@ async function withOurReading<T>(
   use: (files: { filepath: string; configFilepath: string }) => Promise<T>,
 ): Promise<T> {
   const { externalDataInterceptor } = await import('@smithy/core/config');
-  const base = `/nonexistent/eksa-ecr-credential-provider/${randomUUID()}`;
+  const base = `/nonexistent/eksa-ecr-credential-provider/${crypto.randomUUID()}`;
   const files = { filepath: `${base}/credentials`, configFilepath: `${base}/config` };
   externalDataInterceptor.interceptFile(
     files.configFilepath,

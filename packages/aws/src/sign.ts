@@ -5,8 +5,9 @@
  *
  * @internal
  */
-import { createHash, createHmac, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { ISSUE_CODES, requireObject, ValidationError } from '@eksa-credprov/core';
+import { hmacSha256, nodeCrypto, sha256Hex } from './digest.ts';
 
 /** Algorithm names by private key type. */
 export const X509_ALGORITHMS = {
@@ -37,8 +38,6 @@ export interface X509Signature {
   readonly signedHeaders: string;
   readonly authorization: string;
 }
-
-const sha256Hex = (data: string): string => createHash('sha256').update(data, 'utf8').digest('hex');
 
 /** RFC 3986 percent-encoding with upper-case hex; unreserved `A-Z a-z 0-9 - _ . ~` stay. */
 export function rfc3986(value: string): string {
@@ -104,10 +103,12 @@ export function signX509(input: X509SigningInput): X509Signature {
   const scope = `${input.amzDate.slice(0, 8)}/${input.region}/rolesanywhere/aws4_request`;
   const stringToSign = [algorithm, input.amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
   // RSA: PKCS#1 v1.5 over SHA-256. EC: ECDSA over SHA-256 whatever the curve, DER-encoded.
-  const signature = cryptoSign('sha256', Buffer.from(stringToSign, 'utf8'), {
-    key: input.privateKey,
-    dsaEncoding: 'der',
-  }).toString('hex');
+  const signature = nodeCrypto()
+    .sign('sha256', Buffer.from(stringToSign, 'utf8'), {
+      key: input.privateKey,
+      dsaEncoding: 'der',
+    })
+    .toString('hex');
   return {
     canonicalRequest,
     stringToSign,
@@ -127,9 +128,6 @@ export interface HmacSigningInput extends CanonicalInput {
   readonly secretAccessKey: string;
 }
 
-const hmac = (key: string | Buffer, data: string): Buffer =>
-  createHmac('sha256', key).update(data, 'utf8').digest();
-
 /**
  * Classic SigV4 (`AWS4-HMAC-SHA256`) with an access key: the same canonical request as
  * {@link signX509}, signed with the derived HMAC key. Checked against `@smithy/signature-v4` in
@@ -142,11 +140,14 @@ export function signHmac(input: HmacSigningInput): X509Signature {
   const scope = `${day}/${input.region}/${input.service}/aws4_request`;
   const hash = sha256Hex(canonicalRequest);
   const stringToSign = ['AWS4-HMAC-SHA256', input.amzDate, scope, hash].join('\n');
-  const key = hmac(
-    hmac(hmac(hmac(`AWS4${input.secretAccessKey}`, day), input.region), input.service),
+  const key = hmacSha256(
+    hmacSha256(
+      hmacSha256(hmacSha256(`AWS4${input.secretAccessKey}`, day), input.region),
+      input.service,
+    ),
     'aws4_request',
   );
-  const signature = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
+  const signature = hmacSha256(key, stringToSign).toString('hex');
   return {
     canonicalRequest,
     stringToSign,

@@ -28,8 +28,10 @@ export interface ProviderRun {
 }
 
 /**
- * The ways the provider runs: from source, the one-file bundle and the Bun executable
- * (scripts/bootstrap builds the last two).
+ * The ways the provider runs: from source, the one-file bundle, and the Bun executables for x64
+ * and arm64 (scripts/bootstrap builds the last three). The arm64 one runs under qemu-user with
+ * Debian's arm64 C library as its root (scripts/testenv installs both); it takes about a second to
+ * start there.
  */
 export const PROVIDER_FORMS = {
   source: [
@@ -39,6 +41,12 @@ export const PROVIDER_FORMS = {
   ],
   bundle: [process.execPath, join(AWS_PACKAGE, 'dist/eksa-ecr-credential-provider.cjs')],
   bun: [join(AWS_PACKAGE, 'dist/eksa-ecr-credential-provider-bun')],
+  'bun-arm64': [
+    'qemu-aarch64',
+    '-L',
+    '/usr/aarch64-linux-gnu',
+    join(AWS_PACKAGE, 'dist/eksa-ecr-credential-provider-bun-linux-arm64'),
+  ],
 } as const;
 
 /**
@@ -50,7 +58,12 @@ export const PROVIDER_FORMS = {
 export function execProvider(
   stdin: string,
   env: Readonly<Record<string, string>>,
-  options: { readonly args?: readonly string[]; readonly form?: keyof typeof PROVIDER_FORMS } = {},
+  options: {
+    readonly args?: readonly string[];
+    readonly form?: keyof typeof PROVIDER_FORMS;
+    /** The working directory. @default this process's */
+    readonly cwd?: string;
+  } = {},
 ): Promise<ProviderRun> {
   const [command, ...commandArgs] = PROVIDER_FORMS[options.form ?? 'source'];
   const args = options.args ?? [];
@@ -67,6 +80,7 @@ export function execProvider(
           ...env,
         },
         timeout: 60_000,
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       },
       (error, stdout, stderr) => {
         ok({ code: error === null ? 0 : ((error as { code?: number }).code ?? 1), stdout, stderr });

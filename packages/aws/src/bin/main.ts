@@ -4,6 +4,7 @@ import providerPackage from '../../package.json' with { type: 'json' };
 import { writeSync } from 'node:fs';
 import { MAX_REQUEST_BYTES, pendingFileReads } from '../bounded-file.ts';
 import { parseProviderArgs, runProvider } from '../provider.ts';
+import { readStdin, writeAndExit } from './stdio.ts';
 
 /** The whole run's deadline unless --timeout says otherwise: well under the kubelet's 60 s. */
 const DEFAULT_DEADLINE_MS = 45_000;
@@ -44,29 +45,14 @@ function armDeadline(ms: number): void {
   }, ms);
 }
 
-/** stdin, at most MAX_REQUEST_BYTES of it: undefined when there is more. */
-async function readStdin(): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) {
-      process.stdin.destroy();
-      return undefined;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** Reads the request, answers, and exits: the whole life of one exec, under one deadline. */
 export async function main(args: readonly string[]): Promise<void> {
   if (args.includes('--version')) {
-    process.stdout.write(`eksa-ecr-credential-provider ${providerPackage.version}\n`);
+    writeAndExit(`eksa-ecr-credential-provider ${providerPackage.version}\n`, '', 0);
     return;
   }
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(HELP);
+    writeAndExit(HELP, '', 0);
     return;
   }
   let deadline = DEFAULT_DEADLINE_MS;
@@ -77,7 +63,7 @@ export async function main(args: readonly string[]): Promise<void> {
   }
   const started = performance.now();
   armDeadline(deadline);
-  const stdin = await readStdin();
+  const stdin = await readStdin(MAX_REQUEST_BYTES);
   const result =
     stdin === undefined
       ? {
@@ -93,7 +79,5 @@ export async function main(args: readonly string[]): Promise<void> {
           timeoutMs: Math.max(1, Math.floor(deadline - (performance.now() - started) - 100)),
         });
   // Exit once both are written: a request the deadline gave up on must not keep the process alive.
-  process.stdout.write(result.stdout, () => {
-    process.stderr.write(result.stderr, () => process.exit(result.exitCode));
-  });
+  writeAndExit(result.stdout, result.stderr, result.exitCode);
 }
