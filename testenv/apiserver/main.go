@@ -151,8 +151,14 @@ func runServe(args []string) error {
 		"--tls-private-key-file=" + st.servingKey,
 		"--client-ca-file=" + st.caCert,
 		"--token-auth-file=" + st.tokenFile,
-		"--authorization-mode=RBAC",
-		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+		// Node first, as clusters run it: the kubelet-plugin harness requests service-account
+		// tokens as a node, which the Node authorizer and NodeRestriction (with its
+		// ServiceAccountNodeAudienceRestriction check) decide.
+		"--authorization-mode=Node,RBAC",
+		"--enable-admission-plugins=NodeRestriction",
+		// The issuer is this server's own URL, so its discovery document and JWKS can be fetched
+		// (anonymously, see allowIssuerDiscovery) by the STS emulator, as IAM fetches a cluster's.
+		fmt.Sprintf("--service-account-issuer=https://127.0.0.1:%d", *port),
 		"--service-account-key-file=" + st.saKey,
 		"--service-account-signing-key-file=" + st.saKey,
 		"--service-cluster-ip-range=10.96.0.0/24",
@@ -174,10 +180,13 @@ func runServe(args []string) error {
 		AuthInfos: map[string]*clientcmdapi.AuthInfo{
 			"admin":      {Token: st.adminToken},
 			"restricted": {Token: st.restrictedToken},
+			"node":       {Token: st.nodeToken},
 		},
 		Contexts: map[string]*clientcmdapi.Context{
 			"admin":      {Cluster: "testenv", AuthInfo: "admin"},
 			"restricted": {Cluster: "testenv", AuthInfo: "restricted", Namespace: *restrictedNamespace},
+			// The kubelet of node "testnode" (user system:node:testnode, group system:nodes).
+			"node": {Cluster: "testenv", AuthInfo: "node"},
 		},
 		CurrentContext: "admin",
 	}
@@ -195,6 +204,9 @@ func runServe(args []string) error {
 		if err := installCRDs(ctx, apiextensionsclient.NewForConfigOrDie(rest), *crds); err != nil {
 			return err
 		}
+	}
+	if err := allowIssuerDiscovery(ctx, client); err != nil {
+		return err
 	}
 	if err := setUpRestrictedUser(ctx, client, *restrictedNamespace); err != nil {
 		return err
@@ -291,6 +303,24 @@ func established(crd *apiextensionsv1.CustomResourceDefinition) bool {
 	return false
 }
 
+// nodeName is the one node whose kubelet identity the kubeconfig's "node" context holds.
+const nodeName = "testnode"
+
+// allowIssuerDiscovery lets anyone read the service-account issuer's discovery document and JWKS,
+// as a cluster whose issuer IAM must reach does (the documented
+// system:service-account-issuer-discovery binding for system:unauthenticated).
+func allowIssuerDiscovery(ctx context.Context, client *kubernetes.Clientset) error {
+	binding := &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: "testenv:service-account-issuer-discovery"},
+		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "system:service-account-issuer-discovery"},
+		Subjects:   []rbacv1.Subject{{Kind: "Group", APIGroup: "rbac.authorization.k8s.io", Name: "system:unauthenticated"}},
+	}
+	if _, err := client.RbacV1().ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		return err
+	}
+	return nil
+}
+
 func setUpRestrictedUser(ctx context.Context, client *kubernetes.Clientset, namespace string) error {
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}
 	if _, err := client.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
@@ -321,7 +351,7 @@ func setUpRestrictedUser(ctx context.Context, client *kubernetes.Clientset, name
 type state struct {
 	caCert, servingCert, servingKey, saKey, tokenFile string
 	caPEM                                             []byte
-	adminToken, restrictedToken                       string
+	adminToken, restrictedToken, nodeToken            string
 }
 
 // ensureState creates the CA, serving certificate, service-account key and tokens once.
@@ -353,6 +383,8 @@ func ensureState(dir string) (*state, error) {
 			st.adminToken = fields[0]
 		case "restricted":
 			st.restrictedToken = fields[0]
+		case "system:node:" + nodeName:
+			st.nodeToken = fields[0]
 		}
 	}
 	return st, nil
@@ -429,6 +461,7 @@ func createState(st *state) error {
 		_, _ = rand.Read(b)
 		return hex.EncodeToString(b)
 	}
-	tokens := fmt.Sprintf("%s,admin,admin,system:masters\n%s,restricted,restricted\n", token(), token())
+	tokens := fmt.Sprintf("%s,admin,admin,system:masters\n%s,restricted,restricted\n%s,system:node:%s,system:node:%s,system:nodes\n",
+		token(), token(), token(), nodeName, nodeName)
 	return os.WriteFile(st.tokenFile, []byte(tokens), 0o600)
 }

@@ -81,10 +81,38 @@ export interface AwsErrorAnswer {
   readonly summary: string;
 }
 
+const XML_ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+};
+
 /**
- * Reads an AWS JSON or REST-JSON error answer: the type from `X-Amzn-ErrorType` or the body's
- * `__type` (`prefix#Type`), the message from `message` or `Message` (else the text), the request ID
- * from `X-Amzn-RequestId` or `X-Amz-Request-Id`. What the service wrote is cut short and its
+ * The text of the first `<name>…</name>` element in `xml`, entities decoded, or undefined. For the
+ * fixed, flat answers of the Query protocol (STS, IAM), where a whole XML parser is not needed.
+ */
+export function xmlElement(xml: string, name: string): string | undefined {
+  const open = `<${name}>`;
+  const start = xml.indexOf(open);
+  if (start === -1) return undefined;
+  const end = xml.indexOf(`</${name}>`, start + open.length);
+  if (end === -1) return undefined;
+  return xml
+    .slice(start + open.length, end)
+    .replace(/&(amp|lt|gt|quot|apos|#x[0-9a-fA-F]{1,6}|#\d{1,7});/g, (_, e: string) => {
+      if (!e.startsWith('#')) return XML_ENTITIES[e] ?? '';
+      const point = e.startsWith('#x') ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1));
+      return point <= 0x10ffff ? String.fromCodePoint(point) : '\ufffd';
+    });
+}
+
+/**
+ * Reads an AWS JSON, REST-JSON or Query (XML) error answer: the type from `X-Amzn-ErrorType`, the
+ * body's `__type` (`prefix#Type`) or its XML `<Code>`, the message from `message`, `Message` or
+ * `<Message>` (else the text), the request ID from `X-Amzn-RequestId`, `X-Amz-Request-Id` or
+ * `<RequestId>`. What the service wrote is cut short and its
  * control characters escaped: it ends up in messages a terminal shows.
  */
 export function readAwsErrorAnswer(
@@ -98,6 +126,7 @@ export function readAwsErrorAnswer(
   };
   let errorType = (header('x-amzn-errortype') ?? '').split(':')[0] ?? '';
   let message: unknown;
+  let xmlRequestId: string | undefined;
   try {
     const body = JSON.parse(text) as {
       __type?: unknown;
@@ -108,11 +137,17 @@ export function readAwsErrorAnswer(
       errorType = body.__type.split('#').pop() ?? '';
     message = body?.message ?? body?.Message;
   } catch {
-    // Not JSON (a proxy's page): the text itself.
+    // Not JSON: a Query service's XML error (STS, IAM), else a proxy's page (the text itself).
+    const code = xmlElement(text, 'Code');
+    if (code !== undefined && text.includes('<Error>')) {
+      if (errorType === '') errorType = code;
+      message = xmlElement(text, 'Message') ?? '';
+      xmlRequestId = xmlElement(text, 'RequestId');
+    }
   }
   const said = safeText(typeof message === 'string' ? message : text.replace(/\s+/g, ' ').trim());
   const type = safeText(errorType, { max: 100 });
-  const requestId = header('x-amzn-requestid') ?? header('x-amz-request-id');
+  const requestId = header('x-amzn-requestid') ?? header('x-amz-request-id') ?? xmlRequestId;
   return {
     status,
     errorType: type,

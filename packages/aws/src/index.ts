@@ -46,3 +46,19 @@ export {
   type RolesAnywhereSetupInit,
   type SetupAction,
 } from './setup.ts';
+export {
+  DEFAULT_TOKEN_AUDIENCE,
+  createWebIdentityTrustPolicy,
+  ensureServiceAccountRole,
+  oidcThumbprint,
+  teardownServiceAccountRole,
+  type ServiceAccountRef,
+  type ServiceAccountRole,
+  type ServiceAccountRoleInit,
+  type WebIdentityTrustPolicyInit,
+} from './service-account-role.ts';
+export {
+  ECR_ROLE_ARN_ANNOTATION,
+  ECR_ROLE_ARN_ENV,
+  WEB_IDENTITY_SESSION_NAME,
+} from './web-identity.ts';

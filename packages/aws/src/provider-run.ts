@@ -40,6 +40,11 @@ import {
   type AwsCredentialIdentityProvider,
 } from './from-roles-anywhere.ts';
 import {
+  assumeRoleWithWebIdentity,
+  webIdentityRole,
+  type WebIdentityRole,
+} from './web-identity.ts';
+import {
   NO_CREDENTIALS_IN_PROFILE,
   NO_PROFILE,
   printableCommand,
@@ -205,6 +210,8 @@ async function tokenFor(
     signal: AbortSignal;
     /** Where the credentials obtained are noted, so that no message can print them. */
     secrets: Set<string>;
+    /** The pod's service-account token and the role to assume with it (KEP-4412). */
+    webIdentity?: { role: WebIdentityRole; token: string } | undefined;
   },
 ): Promise<EcrAuthorizationToken> {
   const noted = (c: AwsCredentialIdentity): AwsCredentialIdentity => {
@@ -226,6 +233,29 @@ async function tokenFor(
       proxyEnv: init.env,
       ...dropUndefined({ caBundle: ca, endpoint }),
     });
+  if (init.webIdentity !== undefined) {
+    // The pod's role, whatever the node's profile holds (the Go provider sets these credentials
+    // on its ECR client the same way); the profile still gives the endpoint, CA bundle and proxy.
+    const credentials = noted(
+      await assumeRoleWithWebIdentity({
+        ...init.webIdentity,
+        region: init.region,
+        env: init.env,
+        ca,
+        signal: init.signal,
+      }),
+    );
+    if (isPublic || config.needsSdk !== undefined)
+      return viaSdk(credentials, isPublic ? undefined : config.endpoint);
+    return getEcrTokenDirect({
+      region: init.region,
+      credentials,
+      endpoint: config.endpoint,
+      ca,
+      proxyEnv: init.env,
+      signal: init.signal,
+    });
+  }
   // For profiles it serves, the SDK resolves the endpoint from the same settings itself.
   if (config.kind === 'sdk') {
     const fromSdk = await sdkCredentials(config, { env: init.env, ca });
@@ -279,6 +309,9 @@ export async function runProvider(init: ProviderRunInit): Promise<ProviderResult
     const signal = AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs)));
     const { rules } = args;
     const request = parseRequest(init.stdin);
+    // The token is a bearer credential: never printed, whatever fails. Empty is none (Go's "").
+    const saToken = request.serviceAccountToken === '' ? undefined : request.serviceAccountToken;
+    if (saToken !== undefined) secrets.add(saToken);
     const host = imageHost(request.image);
     let region: string | undefined;
     try {
@@ -296,8 +329,14 @@ export async function runProvider(init: ProviderRunInit): Promise<ProviderResult
       throw new Error(
         `${safeText(host, { max: 100 })} is not an ECR host and no region is configured: set AWS_REGION or region in the profile`,
       );
+    // With a service-account token, the pod's role when one is named; else, as the Go provider,
+    // the node's own credentials.
+    const role =
+      saToken === undefined ? undefined : webIdentityRole(request.serviceAccountAnnotations, env);
+    const webIdentity =
+      role === undefined || saToken === undefined ? undefined : { role, token: saToken };
     const token = await Promise.race([
-      tokenFor(config, { host, region, env, signal, secrets }),
+      tokenFor(config, { host, region, env, signal, secrets, webIdentity }),
       new Promise<never>((_, reject) => {
         signal.addEventListener(
           'abort',

@@ -31,7 +31,7 @@ export const ECR_READ_POLICY_NAME = 'eksa-credprov-ecr-read';
 export type SetupAction = 'created' | 'updated' | 'unchanged';
 
 /** A resource of the wanted name that is not ours: never touched. */
-function notOurs(kind: string, name: string): CredprovError {
+export function notOurs(kind: string, name: string): CredprovError {
   return new CredprovError({
     code: ERROR_CODES.RESOURCE_NOT_OWNED,
     message: `${kind} "${name}" exists but was not created by eksa-credprov (no ${OWNER_TAG} tag for this cluster): choose another name, or tag it ${OWNER_TAG}=<cluster> to adopt it`,
@@ -266,4 +266,31 @@ export async function ensureProfile(
     action = 'updated';
   }
   return { profile, action };
+}
+
+/** Deletes the role and its policy when the role carries our tag; one that is not ours is left alone. */
+export async function deleteOurRole(
+  iam: IAMClient,
+  roleName: string,
+  owner: string,
+): Promise<boolean> {
+  const { DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand } =
+    await import('@aws-sdk/client-iam');
+  let role;
+  try {
+    role = (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
+  } catch (e) {
+    if (isNoSuchEntity(e)) return false;
+    throw fromSdkError(e, 'IAM GetRole');
+  }
+  if (!isOurRole(role, owner)) return false;
+  try {
+    await iam.send(
+      new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: ECR_READ_POLICY_NAME }),
+    );
+  } catch (e) {
+    if (!isNoSuchEntity(e)) throw fromSdkError(e, 'IAM DeleteRolePolicy');
+  }
+  await iamCall('DeleteRole', () => iam.send(new DeleteRoleCommand({ RoleName: roleName })));
+  return true;
 }

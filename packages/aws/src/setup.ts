@@ -10,7 +10,6 @@ import {
   requireString,
   requireObject,
 } from '@eksa-credprov/core';
-import { fromSdkError } from './aws-api-error.ts';
 import { readCaBundle } from './ca-bundle.ts';
 import { pemBlocks } from './certificates.ts';
 import type {
@@ -24,14 +23,11 @@ import {
 } from './policies.ts';
 import { createRolesAnywhereClient, type RolesAnywhereClient } from './rolesanywhere-client.ts';
 import {
-  ECR_READ_POLICY_NAME,
+  deleteOurRole,
   ensureProfile,
   ensureRole,
   ensureTrustAnchor,
   findOurs,
-  isNoSuchEntity,
-  isOurRole,
-  iamCall,
   type SetupAction,
 } from './setup-steps.ts';
 
@@ -377,27 +373,4 @@ export async function teardownRolesAnywhereSetup(
   } finally {
     if (ownIam) iam.destroy();
   }
-}
-
-/** Deletes the role and its policy when the role carries our tag; one that is not ours is left alone. */
-async function deleteOurRole(iam: IAMClient, roleName: string, owner: string): Promise<boolean> {
-  const { DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand } =
-    await import('@aws-sdk/client-iam');
-  let role;
-  try {
-    role = (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
-  } catch (e) {
-    if (isNoSuchEntity(e)) return false;
-    throw fromSdkError(e, 'IAM GetRole');
-  }
-  if (!isOurRole(role, owner)) return false;
-  try {
-    await iam.send(
-      new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: ECR_READ_POLICY_NAME }),
-    );
-  } catch (e) {
-    if (!isNoSuchEntity(e)) throw fromSdkError(e, 'IAM DeleteRolePolicy');
-  }
-  await iamCall('DeleteRole', () => iam.send(new DeleteRoleCommand({ RoleName: roleName })));
-  return true;
 }

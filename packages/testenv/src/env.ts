@@ -18,6 +18,8 @@ export interface TestEnvFile {
   readonly kubeconfig: string;
   readonly moto: string;
   readonly rolesanywhere: string;
+  /** The STS emulator in front of moto, verifying web identity tokens (testenv/sts). */
+  readonly sts: string;
   readonly signingHelper: string;
   readonly apiserver: {
     readonly port: number;
@@ -34,7 +36,14 @@ export function testEnv(): TestEnvFile {
       `${ENV_FILE} is missing: start the components with scripts/testenv up (scripts/test does)`,
     );
   const env = JSON.parse(readFileSync(ENV_FILE, 'utf8')) as Partial<TestEnvFile>;
-  for (const key of ['kubeconfig', 'moto', 'rolesanywhere', 'signingHelper', 'apiserver'] as const)
+  for (const key of [
+    'kubeconfig',
+    'moto',
+    'rolesanywhere',
+    'sts',
+    'signingHelper',
+    'apiserver',
+  ] as const)
     if (env[key] === undefined)
       throw new Error(
         `${ENV_FILE} names no ${key}: restart with scripts/testenv down && scripts/testenv up`,
@@ -43,13 +52,19 @@ export function testEnv(): TestEnvFile {
 }
 
 /** The moto, Roles Anywhere emulator and reference client that `scripts/testenv up` started. */
-export function awsTestEnv(): Pick<TestEnvFile, 'moto' | 'rolesanywhere' | 'signingHelper'> {
-  const { moto, rolesanywhere, signingHelper } = testEnv();
-  return { moto, rolesanywhere, signingHelper };
+export function awsTestEnv(): Pick<
+  TestEnvFile,
+  'moto' | 'rolesanywhere' | 'sts' | 'signingHelper'
+> {
+  const { moto, rolesanywhere, sts, signingHelper } = testEnv();
+  return { moto, rolesanywhere, sts, signingHelper };
 }
 
-/** A fresh KubeConfig for the admin (system:masters) or the namespace-restricted user. */
-export function kubeConfigFor(user: 'admin' | 'restricted' = 'admin'): KubeConfig {
+/**
+ * A fresh KubeConfig for the admin (system:masters), the namespace-restricted user, or the
+ * kubelet of node `testnode` (system:node:testnode).
+ */
+export function kubeConfigFor(user: 'admin' | 'restricted' | 'node' = 'admin'): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromFile(testEnv().kubeconfig);
   kc.setCurrentContext(user);

@@ -9,7 +9,7 @@ export {
   uniqueName,
   type TestEnvFile,
 } from './env.ts';
-export { killApiServer, setPackageStatus } from './kube.ts';
+export { killApiServer, kubeRequest, setPackageStatus } from './kube.ts';
 export { testFile, testPki, type TestPki } from './pki.ts';
 export { rejectionOf } from './promises.ts';
 export {
@@ -41,3 +41,12 @@ export {
   type Handler,
   type LocalServer,
 } from './servers.ts';
+export {
+  serviceAccountToken,
+  serviceAccountWithPod,
+  stsCalls,
+  testIssuer,
+  testIssuerCa,
+  type StsCall,
+  type TokenFor,
+} from './web-identity.ts';

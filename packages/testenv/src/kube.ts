@@ -40,43 +40,65 @@ export async function setPackageStatus(
     targetVersion?: string;
   },
 ): Promise<void> {
-  const kc = kubeConfigFor('admin');
-  const options: https.RequestOptions = { headers: {} };
-  await kc.applyToHTTPSOptions(options);
-  const server = kc.getCurrentCluster()?.server ?? '';
-  const body = JSON.stringify({
+  const body = {
     status: {
       currentVersion: '0.4.15',
       source: { registry: 'r', repository: 'x', digest: 'sha256:0', version: '0.4.15' },
       ...status,
     },
+  };
+  const path = `/apis/packages.eks.amazonaws.com/v1alpha1/namespaces/eksa-packages-${cluster}/packages/${name}/status`;
+  const res = await kubeRequest({
+    method: 'PATCH',
+    path,
+    body,
+    contentType: 'application/merge-patch+json',
   });
-  const url = `${server}/apis/packages.eks.amazonaws.com/v1alpha1/namespaces/eksa-packages-${cluster}/packages/${name}/status`;
-  await new Promise<void>((ok, fail) => {
+  if (res.status !== 200) throw new Error(`PATCH ${path}: ${res.status} ${res.text}`);
+}
+
+/**
+ * One request to the testenv API server as `user`, JSON in and out: its status and text (and the
+ * parsed JSON when it is JSON). For what the SDK under test must not do for its own tests.
+ */
+export async function kubeRequest(req: {
+  readonly user?: 'admin' | 'restricted' | 'node';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  readonly body?: unknown;
+  /** @default `application/json` */
+  readonly contentType?: string;
+}): Promise<{ status: number; text: string; json: unknown }> {
+  const { user = 'admin', method, path, body, contentType = 'application/json' } = req;
+  const kc = kubeConfigFor(user);
+  const options: https.RequestOptions = { headers: {} };
+  await kc.applyToHTTPSOptions(options);
+  const url = `${kc.getCurrentCluster()?.server ?? ''}${path}`;
+  return new Promise((ok, fail) => {
     const req = https.request(
       url,
       {
         ...options,
-        method: 'PATCH',
-        headers: {
-          ...(options.headers as Record<string, string>),
-          'content-type': 'application/merge-patch+json',
-        },
+        method,
+        headers: { ...(options.headers as Record<string, string>), 'content-type': contentType },
         timeout: 10_000,
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          if (res.statusCode === 200) ok();
-          else
-            fail(
-              new Error(`PATCH ${url}: ${res.statusCode ?? 0} ${Buffer.concat(chunks).toString()}`),
-            );
+          const text = Buffer.concat(chunks).toString();
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          ok({ status: res.statusCode ?? 0, text, json });
         });
       },
     );
     req.on('error', fail);
-    req.end(body);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
