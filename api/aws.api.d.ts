@@ -155,5 +155,60 @@ declare function teardownRolesAnywhereSetup(init: Pick<RolesAnywhereSetupInit, "
     readonly role: boolean;
     readonly profile: boolean;
 }>;
-export { AwsApiError, CURATED_PACKAGES_ACCOUNT_ID, DEFAULT_SESSION_DURATION_SECONDS, ECR_READ_ACTIONS, ECR_READ_POLICY_NAME, OWNER_TAG, checkClusterCaCertificate, createEcrReadPolicy, createRolesAnywhereTrustPolicy, createSessionRequest, defaultRoleName, defaultRolesAnywhereName, ensureRolesAnywhereSetup, fromRolesAnywhere, getEcrAuthorizationToken, isAwsApiError, parseEcrHost, rolesAnywhereRoleDescription, teardownRolesAnywhereSetup };
-export type { AwsApiErrorInit, AwsCredentialIdentity, AwsCredentialIdentityProvider, EcrAuthorizationToken, EcrAuthorizationTokenInit, EcrHost, EcrReadPolicyInit, PolicyDocument, PolicyStatement, RolesAnywhereInit, RolesAnywhereSetup, RolesAnywhereSetupInit, RolesAnywhereTrustPolicyInit, SessionRequestInit, SetupAction, SignedRequest };
+declare const DEFAULT_TOKEN_AUDIENCE = "sts.amazonaws.com";
+interface ServiceAccountRef {
+    readonly namespace: string;
+    readonly name: string;
+}
+interface WebIdentityTrustPolicyInit {
+    readonly oidcProviderArn: string;
+    readonly issuerUrl: string;
+    readonly audience?: string;
+    readonly serviceAccounts: readonly ServiceAccountRef[];
+}
+declare function createWebIdentityTrustPolicy(init: WebIdentityTrustPolicyInit): PolicyDocument;
+declare function oidcThumbprint(issuerUrl: string, options?: {
+    readonly ca?: string | undefined;
+    readonly timeoutMs?: number;
+}): Promise<string>;
+interface ServiceAccountRoleInit {
+    readonly clusterName: string;
+    readonly issuerUrl: string;
+    readonly region: string;
+    readonly roleName: string;
+    readonly serviceAccounts: readonly ServiceAccountRef[];
+    readonly audience?: string;
+    readonly policy?: PolicyDocument;
+    readonly thumbprint?: string;
+    readonly issuerCa?: string;
+    readonly tags?: Readonly<Record<string, string>>;
+    readonly clients?: {
+        readonly iam?: IAMClient;
+        readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+    };
+}
+interface ServiceAccountRole {
+    readonly roleArn: string;
+    readonly oidcProviderArn: string;
+    readonly annotation: {
+        readonly "eks.amazonaws.com/ecr-role-arn": string;
+    };
+    readonly actions: {
+        readonly oidcProvider: SetupAction;
+        readonly role: SetupAction;
+        readonly policy: SetupAction;
+    };
+}
+declare function ensureServiceAccountRole(init: ServiceAccountRoleInit): Promise<ServiceAccountRole>;
+declare function teardownServiceAccountRole(init: Pick<ServiceAccountRoleInit, "clusterName" | "region" | "roleName" | "clients"> & {
+    readonly issuerUrl?: string;
+    readonly deleteOidcProvider?: boolean;
+}): Promise<{
+    readonly role: boolean;
+    readonly oidcProvider: boolean;
+}>;
+declare const ECR_ROLE_ARN_ANNOTATION = "eks.amazonaws.com/ecr-role-arn";
+declare const ECR_ROLE_ARN_ENV = "AWS_ECR_ROLE_ARN";
+declare const WEB_IDENTITY_SESSION_NAME = "ecr-credential-provider";
+export { AwsApiError, CURATED_PACKAGES_ACCOUNT_ID, DEFAULT_SESSION_DURATION_SECONDS, DEFAULT_TOKEN_AUDIENCE, ECR_READ_ACTIONS, ECR_READ_POLICY_NAME, ECR_ROLE_ARN_ANNOTATION, ECR_ROLE_ARN_ENV, OWNER_TAG, WEB_IDENTITY_SESSION_NAME, checkClusterCaCertificate, createEcrReadPolicy, createRolesAnywhereTrustPolicy, createSessionRequest, createWebIdentityTrustPolicy, defaultRoleName, defaultRolesAnywhereName, ensureRolesAnywhereSetup, ensureServiceAccountRole, fromRolesAnywhere, getEcrAuthorizationToken, isAwsApiError, oidcThumbprint, parseEcrHost, rolesAnywhereRoleDescription, teardownRolesAnywhereSetup, teardownServiceAccountRole };
+export type { AwsApiErrorInit, AwsCredentialIdentity, AwsCredentialIdentityProvider, EcrAuthorizationToken, EcrAuthorizationTokenInit, EcrHost, EcrReadPolicyInit, PolicyDocument, PolicyStatement, RolesAnywhereInit, RolesAnywhereSetup, RolesAnywhereSetupInit, RolesAnywhereTrustPolicyInit, ServiceAccountRef, ServiceAccountRole, ServiceAccountRoleInit, SessionRequestInit, SetupAction, SignedRequest, WebIdentityTrustPolicyInit };

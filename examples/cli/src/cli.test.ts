@@ -178,6 +178,41 @@ describe('provider --profile-for rules are checked as the provider checks them',
   });
 });
 
+describe('provider config --token-audience: per-workload roles', () => {
+  it.each([
+    [
+      ['--token-audience', 'sts.amazonaws.com'],
+      'optionalServiceAccountAnnotationKeys:\n        - eks.amazonaws.com/ecr-role-arn',
+      'requireServiceAccount: false',
+    ],
+    [
+      ['--token-audience', 'ecr.example', '--require-role-annotation'],
+      'requiredServiceAccountAnnotationKeys:\n        - eks.amazonaws.com/ecr-role-arn',
+      'requireServiceAccount: true',
+    ],
+  ])('%j writes tokenAttributes', async (flags, keys, require) => {
+    const r = await run(['provider', 'config', ...flags]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`serviceAccountTokenAudience: ${flags[1] ?? ''}`);
+    expect(r.out).toContain('cacheType: ServiceAccount');
+    expect(r.out).toContain(keys);
+    expect(r.out).toContain(require);
+  });
+
+  it.each([
+    [['--require-role-annotation'], 2, /--require-role-annotation needs --token-audience/],
+    [
+      ['--token-audience', 'sts.amazonaws.com', '--kubernetes-version', '1.25'],
+      1,
+      /tokenAttributes.*only supported for credentialprovider.kubelet.k8s.io\/v1/,
+    ],
+  ])('%j is refused', async (flags, code, message) => {
+    const r = await run(['provider', 'config', ...flags]);
+    expect(r.code).toBe(code);
+    expect(r.err).toMatch(message);
+  });
+});
+
 describe('validateManifest: file modes', () => {
   const secret =
     'apiVersion: v1\nkind: Secret\nmetadata: {name: aws-secret, namespace: eksa-packages}\nstringData:\n  config: |\n    [default]\n    region = us-west-2\n';

@@ -47,7 +47,6 @@ export {
   type SetupAction,
 } from './setup.ts';
 export {
-  DEFAULT_TOKEN_AUDIENCE,
   createWebIdentityTrustPolicy,
   ensureServiceAccountRole,
   oidcThumbprint,
@@ -57,8 +56,4 @@ export {
   type ServiceAccountRoleInit,
   type WebIdentityTrustPolicyInit,
 } from './service-account-role.ts';
-export {
-  ECR_ROLE_ARN_ANNOTATION,
-  ECR_ROLE_ARN_ENV,
-  WEB_IDENTITY_SESSION_NAME,
-} from './web-identity.ts';
+export { ECR_ROLE_ARN_ENV, WEB_IDENTITY_SESSION_NAME } from './web-identity.ts';

@@ -7,10 +7,12 @@ import { connect, type DetailedPeerCertificate } from 'node:tls';
 import type { IAMClient, OpenIDConnectProviderListEntry } from '@aws-sdk/client-iam';
 import {
   CredprovError,
+  DEFAULT_ECR_TOKEN_AUDIENCE,
   ERROR_CODES,
   ISSUE_CODES,
   ValidationError,
   requireObject,
+  requireString,
   type ValidationIssue,
 } from '@eksa-credprov/core';
 import { fromSdkError } from './aws-api-error.ts';
@@ -31,14 +33,6 @@ import {
 } from './setup-steps.ts';
 import { CURATED_PACKAGES_ACCOUNT_ID } from './setup.ts';
 
-/**
- * The audience the kubelet requests service-account tokens for by default, and the client ID of
- * the OIDC provider: STS's own, as EKS uses it.
- *
- * @public
- */
-export const DEFAULT_TOKEN_AUDIENCE = 'sts.amazonaws.com';
-
 /** A service account, by namespace and name (`*` in either matches any, with `StringLike`). @public */
 export interface ServiceAccountRef {
   readonly namespace: string;
@@ -55,7 +49,7 @@ export interface WebIdentityTrustPolicyInit {
   readonly oidcProviderArn: string;
   /** The cluster's service-account issuer URL (`https://…`, as in the tokens' `iss`). */
   readonly issuerUrl: string;
-  /** @default {@link DEFAULT_TOKEN_AUDIENCE} */
+  /** @default {@link DEFAULT_ECR_TOKEN_AUDIENCE} */
   readonly audience?: string;
   /** The service accounts that may assume the role: at least one. */
   readonly serviceAccounts: readonly ServiceAccountRef[];
@@ -146,7 +140,7 @@ export function createWebIdentityTrustPolicy(init: WebIdentityTrustPolicyInit): 
       code: ISSUE_CODES.INVALID_VALUE,
       message: 'must be an IAM OIDC provider ARN (arn:aws:iam::ACCOUNT:oidc-provider/ISSUER)',
     });
-  const audience = init.audience ?? DEFAULT_TOKEN_AUDIENCE;
+  const audience = init.audience ?? DEFAULT_ECR_TOKEN_AUDIENCE;
   if (typeof audience !== 'string' || audience === '')
     issues.push({ path: 'audience', code: ISSUE_CODES.REQUIRED, message: 'must not be empty' });
   if (issues.length > 0) throw new ValidationError('invalid web identity trust policy', issues);
@@ -188,6 +182,8 @@ export async function oidcThumbprint(
   issuerUrl: string,
   options: { readonly ca?: string | undefined; readonly timeoutMs?: number } = {},
 ): Promise<string> {
+  requireString(issuerUrl, 'oidcThumbprint');
+  requireObject(options, 'oidcThumbprint');
   const discoveryUrl = `${issuerUrl.replace(/\/$/, '')}/.well-known/openid-configuration`;
   const signal = AbortSignal.timeout(options.timeoutMs ?? 15_000);
   const res = await sendWithRetries({
@@ -258,7 +254,7 @@ export interface ServiceAccountRoleInit {
   readonly roleName: string;
   /** The service accounts that may assume the role. */
   readonly serviceAccounts: readonly ServiceAccountRef[];
-  /** @default {@link DEFAULT_TOKEN_AUDIENCE} */
+  /** @default {@link DEFAULT_ECR_TOKEN_AUDIENCE} */
   readonly audience?: string;
   /** The role's permissions. @default ECR read for the curated-packages account */
   readonly policy?: PolicyDocument;
@@ -356,7 +352,7 @@ export async function ensureServiceAccountRole(
 ): Promise<ServiceAccountRole> {
   requireObject(init, 'ensureServiceAccountRole');
   checkInit(init);
-  const audience = init.audience ?? DEFAULT_TOKEN_AUDIENCE;
+  const audience = init.audience ?? DEFAULT_ECR_TOKEN_AUDIENCE;
   const key = issuerKey(init.issuerUrl);
   const {
     AddClientIDToOpenIDConnectProviderCommand,

@@ -11,7 +11,11 @@ import { createPrivateKey, sign, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IAMClient, GetRoleCommand } from '@aws-sdk/client-iam';
-import { isValidationError, parseCredentialProviderResponse } from '@eksa-credprov/core';
+import {
+  DEFAULT_ECR_TOKEN_AUDIENCE,
+  isValidationError,
+  parseCredentialProviderResponse,
+} from '@eksa-credprov/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   PROVIDER_FORMS,
@@ -29,7 +33,6 @@ import {
   type LocalServer,
 } from '@eksa-credprov/testenv';
 import {
-  DEFAULT_TOKEN_AUDIENCE,
   ensureServiceAccountRole,
   oidcThumbprint,
   teardownServiceAccountRole,
@@ -74,7 +77,7 @@ function expiredToken(): string {
   const header = Buffer.from(JSON.stringify({ alg: 'ES256', kid })).toString('base64url');
   const payload = Buffer.from(
     JSON.stringify({
-      aud: [DEFAULT_TOKEN_AUDIENCE],
+      aud: [DEFAULT_ECR_TOKEN_AUDIENCE],
       exp: now - 3600,
       iat: now - 7200,
       nbf: now - 7200,
@@ -109,12 +112,12 @@ beforeAll(async () => {
   tokens.teamA = await serviceAccountToken({
     namespace: 'team-a',
     name: 'builder',
-    audience: DEFAULT_TOKEN_AUDIENCE,
+    audience: DEFAULT_ECR_TOKEN_AUDIENCE,
   });
   tokens.teamB = await serviceAccountToken({
     namespace: 'team-b',
     name: 'deployer',
-    audience: DEFAULT_TOKEN_AUDIENCE,
+    audience: DEFAULT_ECR_TOKEN_AUDIENCE,
   });
   tokens.wrongAudience = await serviceAccountToken({
     namespace: 'team-a',
@@ -363,7 +366,7 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', (_, scenario) =>
       expect.objectContaining({
         roleArn,
         roleSessionName: 'ecr-credential-provider',
-        audience: DEFAULT_TOKEN_AUDIENCE,
+        audience: DEFAULT_ECR_TOKEN_AUDIENCE,
       }),
     ]);
     // ECR was called with the keys STS issued for that role, not the node's.

@@ -7,13 +7,17 @@
  *
  * @internal
  */
-import { CredprovError, ERROR_CODES, partitionOfRegion, safeText } from '@eksa-credprov/core';
+import {
+  CredprovError,
+  ECR_ROLE_ARN_ANNOTATION,
+  ERROR_CODES,
+  partitionOfRegion,
+  safeText,
+} from '@eksa-credprov/core';
 import { AwsApiError, readAwsErrorAnswer, xmlElement } from './aws-api-error.ts';
 import type { AwsCredentialIdentity } from './from-roles-anywhere.ts';
 import { sendWithRetries } from './http.ts';
 
-/** The service-account annotation naming the role, as the Go provider reads it. @public */
-export const ECR_ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/ecr-role-arn';
 /** The environment variable naming the role when the annotation is absent. @public */
 export const ECR_ROLE_ARN_ENV = 'AWS_ECR_ROLE_ARN';
 /** The role session name, fixed as in the Go provider (CloudTrail shows it). @public */

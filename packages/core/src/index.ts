@@ -149,3 +149,12 @@ export {
 } from './protocol.ts';
 export { createDockerConfigSecret, type DockerConfigSecretInit } from './docker-config-secret.ts';
 export { MAX_YAML_BYTES, MAX_YAML_ITEMS, parseYaml, toYaml } from './yaml.ts';
+export {
+  DEFAULT_ECR_TOKEN_AUDIENCE,
+  ECR_ROLE_ARN_ANNOTATION,
+  createEcrServiceAccount,
+  createTokenAudienceRbac,
+  ecrTokenAttributes,
+  type ClusterRbacObject,
+  type ServiceAccountObject,
+} from './service-account.ts';

@@ -16,6 +16,7 @@ const ANSWERS_ANYTHING = new Set([
 /** Functions whose one argument may be left out. */
 const OPTIONAL_ARGUMENT = new Set([
   'createKubeletCredentialProviderConfig',
+  'ecrTokenAttributes',
   'resolveCredentialProviderPackageConfig',
 ]);
 /** Helpers exported for the other packages of this SDK (`@internal`): they take a collector. */

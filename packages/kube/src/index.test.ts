@@ -11,6 +11,7 @@ describe('@eksa-credprov/kube export list', () => {
         "applyObjects",
         "deletePackage",
         "ensureNamespace",
+        "ensureServiceAccountEcrAccess",
         "formatPackageTable",
         "getClusterCaCertificate",
         "getPackage",
@@ -20,6 +21,7 @@ describe('@eksa-credprov/kube export list', () => {
         "isKubeApiError",
         "listPackages",
         "loadKubeConfig",
+        "removeServiceAccountEcrAccess",
         "waitForPackage",
       ]
     `);

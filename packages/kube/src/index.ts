@@ -31,3 +31,9 @@ export {
 } from './packages.ts';
 export { formatPackageTable, humanDuration } from './package-table.ts';
 export { waitForPackage, type WaitForPackageOptions } from './package-wait.ts';
+export {
+  ensureServiceAccountEcrAccess,
+  removeServiceAccountEcrAccess,
+  type ServiceAccountEcrAccess,
+  type ServiceAccountEcrAccessInit,
+} from './service-accounts.ts';

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import {
   createCredentialProviderRequest,
   createKubeletCredentialProviderConfig,
+  ecrTokenAttributes,
   toYaml,
   matchImage,
   parseAwsSharedConfig,
@@ -307,6 +308,17 @@ const config: Command = {
       value: 'VERSION',
       description: "the nodes' version: 1.25 and older get credentialprovider v1alpha1",
     },
+    'token-audience': {
+      type: 'string',
+      value: 'AUDIENCE',
+      description:
+        "per-workload roles (Kubernetes 1.34+): the kubelet passes each pod's service-account token for AUDIENCE (sts.amazonaws.com, as service-account set-up uses) and its eks.amazonaws.com/ecr-role-arn annotation; pods without one use the node's credentials",
+    },
+    'require-role-annotation': {
+      type: 'boolean',
+      description:
+        'with --token-audience: call the provider only for pods whose service account has the annotation (others get no ECR credentials from it)',
+    },
     env: {
       type: 'string',
       multiple: true,
@@ -318,6 +330,7 @@ const config: Command = {
   examples: [
     'eksa-credprov provider config > /etc/kubernetes/credential-provider-config.yaml',
     "eksa-credprov provider config --match-image '*.dkr.ecr.*.amazonaws.com' --profile-for '111111111111.dkr.ecr.*.amazonaws.com=team-a'",
+    'eksa-credprov provider config --token-audience sts.amazonaws.com',
   ],
   async run(ctx) {
     const matchImages = ctx.values['match-image'] as string[] | undefined;
@@ -328,6 +341,10 @@ const config: Command = {
     const awsConfigFile = str(ctx, 'aws-config-file');
     const profile = str(ctx, 'profile');
     const version = str(ctx, 'kubernetes-version');
+    const audience = str(ctx, 'token-audience');
+    const requireAnnotation = ctx.values['require-role-annotation'] === true;
+    if (requireAnnotation && audience === undefined)
+      throw new UsageError('--require-role-annotation needs --token-audience', config);
     const kubeletConfig = createKubeletCredentialProviderConfig({
       ...(version === undefined ? {} : { kubernetesVersion: version }),
       providers: [
@@ -339,6 +356,10 @@ const config: Command = {
             defaultCacheDuration: cacheDuration,
             awsConfigFile,
             profile,
+            tokenAttributes:
+              audience === undefined
+                ? undefined
+                : ecrTokenAttributes({ audience, requireAnnotation }),
           }),
         },
       ],
