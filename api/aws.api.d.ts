@@ -155,7 +155,6 @@ declare function teardownRolesAnywhereSetup(init: Pick<RolesAnywhereSetupInit, "
     readonly role: boolean;
     readonly profile: boolean;
 }>;
-declare const DEFAULT_TOKEN_AUDIENCE = "sts.amazonaws.com";
 interface ServiceAccountRef {
     readonly namespace: string;
     readonly name: string;
@@ -207,8 +206,7 @@ declare function teardownServiceAccountRole(init: Pick<ServiceAccountRoleInit, "
     readonly role: boolean;
     readonly oidcProvider: boolean;
 }>;
-declare const ECR_ROLE_ARN_ANNOTATION = "eks.amazonaws.com/ecr-role-arn";
 declare const ECR_ROLE_ARN_ENV = "AWS_ECR_ROLE_ARN";
 declare const WEB_IDENTITY_SESSION_NAME = "ecr-credential-provider";
-export { AwsApiError, CURATED_PACKAGES_ACCOUNT_ID, DEFAULT_SESSION_DURATION_SECONDS, DEFAULT_TOKEN_AUDIENCE, ECR_READ_ACTIONS, ECR_READ_POLICY_NAME, ECR_ROLE_ARN_ANNOTATION, ECR_ROLE_ARN_ENV, OWNER_TAG, WEB_IDENTITY_SESSION_NAME, checkClusterCaCertificate, createEcrReadPolicy, createRolesAnywhereTrustPolicy, createSessionRequest, createWebIdentityTrustPolicy, defaultRoleName, defaultRolesAnywhereName, ensureRolesAnywhereSetup, ensureServiceAccountRole, fromRolesAnywhere, getEcrAuthorizationToken, isAwsApiError, oidcThumbprint, parseEcrHost, rolesAnywhereRoleDescription, teardownRolesAnywhereSetup, teardownServiceAccountRole };
+export { AwsApiError, CURATED_PACKAGES_ACCOUNT_ID, DEFAULT_SESSION_DURATION_SECONDS, ECR_READ_ACTIONS, ECR_READ_POLICY_NAME, ECR_ROLE_ARN_ENV, OWNER_TAG, WEB_IDENTITY_SESSION_NAME, checkClusterCaCertificate, createEcrReadPolicy, createRolesAnywhereTrustPolicy, createSessionRequest, createWebIdentityTrustPolicy, defaultRoleName, defaultRolesAnywhereName, ensureRolesAnywhereSetup, ensureServiceAccountRole, fromRolesAnywhere, getEcrAuthorizationToken, isAwsApiError, oidcThumbprint, parseEcrHost, rolesAnywhereRoleDescription, teardownRolesAnywhereSetup, teardownServiceAccountRole };
 export type { AwsApiErrorInit, AwsCredentialIdentity, AwsCredentialIdentityProvider, EcrAuthorizationToken, EcrAuthorizationTokenInit, EcrHost, EcrReadPolicyInit, PolicyDocument, PolicyStatement, RolesAnywhereInit, RolesAnywhereSetup, RolesAnywhereSetupInit, RolesAnywhereTrustPolicyInit, ServiceAccountRef, ServiceAccountRole, ServiceAccountRoleInit, SessionRequestInit, SetupAction, SignedRequest, WebIdentityTrustPolicyInit };

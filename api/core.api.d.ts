@@ -534,5 +534,46 @@ declare function toYaml(objects: unknown): string;
 declare const MAX_YAML_BYTES: number;
 declare const MAX_YAML_ITEMS = 50000;
 declare function parseYaml(text: string): unknown[];
-export { AWS_PARTITIONS, AWS_SECRET_FORMS, CACHE_KEY_TYPES, CREDENTIAL_PROVIDER_API_VERSIONS, CREDENTIAL_PROVIDER_PACKAGE_NAME, CredprovError, DEFAULT_AWS_SECRET_NAME, DEFAULT_CACHE_DURATION, DEFAULT_MATCH_IMAGES, DEFAULT_PACKAGE_ANNOTATIONS, DEFAULT_PACKAGE_NAME, DEFAULT_ROLES_ANYWHERE_SECRET_NAME, DEFAULT_SOURCE_REGISTRY, DEFAULT_TARGET_NAMESPACE, DEFAULT_TOLERATIONS, ERROR_CODES, IMAGE_PULL_POLICIES, ISSUE_CODES, KUBELET_CLIENT_CERTIFICATE_PATH, KUBELET_CONFIG_API_VERSIONS, MAX_YAML_BYTES, MAX_YAML_ITEMS, NODE_PACKAGE_DIR, PACKAGE_GVK, PACKAGE_NAMESPACE_PREFIX, PACKAGE_STATES, SECRET_GVK, SIGNING_HELPER_COMMAND, ValidationError, awsPartition, checkRolesAnywhereArns, checkSessionDuration, createAwsCredentialsSecret, createCredentialProviderPackage, createCredentialProviderRequest, createCredentialProviderResponse, createDockerConfigSecret, createIssueCollector, createKubeletCredentialProviderConfig, createRolesAnywhereCredfile, createRolesAnywhereSecret, dropUndefined, formatAwsConfigFile, formatGoDuration, imageRegistryHost, isAwsRegion, isCredprovError, isPackage, isValidationError, matchImage, packageNamespace, parseArn, parseAwsCredentialsSecret, parseAwsSharedConfig, parseCredentialProviderPackage, parseCredentialProviderRequest, parseCredentialProviderResponse, parseGoDuration, parseImagePattern, parseRolesAnywhereCredfile, parseRolesAnywhereProfile, parseYaml, partitionOfRegion, requireObject, requireString, resolveCredentialProviderPackageConfig, safeText, toYaml, validateCredentialProviderPackage, validateImagePattern };
-export type { Arn, ArnKind, AuthConfig, AwsConfigFileInit, AwsConfigFileKind, AwsConfigIgnoredSection, AwsConfigProfile, AwsCredentialsSecretInit, AwsPartition, AwsSecretForm, AwsSharedConfig, CacheKeyType, CredentialConfig, CredentialConfigInit, CredentialProviderApiVersion, CredentialProviderPackageConfig, CredentialProviderPackageConfigInit, CredentialProviderPackageInit, CredentialProviderRequest, CredentialProviderRequestInit, CredentialProviderResponse, CredentialProviderResponseInit, CredprovErrorInit, Defined, DockerConfigSecretInit, ErrorCode, ExecEnvVar, ImageConfig, ImagePattern, ImagePullPolicy, IssueCode, IssueCollector, KubeletConfigApiVersion, KubeletCredentialProvider, KubeletCredentialProviderConfig, KubeletCredentialProviderConfigInit, KubeletCredentialProviderInit, ObjectMeta, Package, PackageSpec, PackageState, PackageStatus, ParseCredentialProviderPackageOptions, ParsedAwsCredentialsSecret, ParsedCredentialProviderPackage, ParsedRolesAnywhereCredfile, ProxyConfig, ResourceRequirements, RolesAnywhereArns, RolesAnywhereCredfileInit, RolesAnywhereSecretInit, SafeTextOptions, Secret, ServiceAccountTokenAttributes, Toleration, ValidationIssue };
+declare const ECR_ROLE_ARN_ANNOTATION = "eks.amazonaws.com/ecr-role-arn";
+declare const DEFAULT_ECR_TOKEN_AUDIENCE = "sts.amazonaws.com";
+declare function ecrTokenAttributes(init?: {
+    readonly audience?: string;
+    readonly requireAnnotation?: boolean;
+}): ServiceAccountTokenAttributes;
+interface ClusterRbacObject {
+    readonly apiVersion: "rbac.authorization.k8s.io/v1";
+    readonly kind: "ClusterRole" | "ClusterRoleBinding";
+    readonly metadata: ObjectMeta;
+    readonly rules?: readonly {
+        readonly apiGroups: readonly string[];
+        readonly resources: readonly string[];
+        readonly verbs: readonly string[];
+    }[];
+    readonly roleRef?: {
+        readonly apiGroup: string;
+        readonly kind: string;
+        readonly name: string;
+    };
+    readonly subjects?: readonly {
+        readonly apiGroup: string;
+        readonly kind: string;
+        readonly name: string;
+    }[];
+}
+declare function createTokenAudienceRbac(init: {
+    readonly audience: string;
+}): ClusterRbacObject[];
+interface ServiceAccountObject {
+    readonly apiVersion: "v1";
+    readonly kind: "ServiceAccount";
+    readonly metadata: ObjectMeta & {
+        readonly namespace: string;
+    };
+}
+declare function createEcrServiceAccount(init: {
+    readonly namespace: string;
+    readonly name: string;
+    readonly roleArn: string;
+}): ServiceAccountObject;
+export { AWS_PARTITIONS, AWS_SECRET_FORMS, CACHE_KEY_TYPES, CREDENTIAL_PROVIDER_API_VERSIONS, CREDENTIAL_PROVIDER_PACKAGE_NAME, CredprovError, DEFAULT_AWS_SECRET_NAME, DEFAULT_CACHE_DURATION, DEFAULT_ECR_TOKEN_AUDIENCE, DEFAULT_MATCH_IMAGES, DEFAULT_PACKAGE_ANNOTATIONS, DEFAULT_PACKAGE_NAME, DEFAULT_ROLES_ANYWHERE_SECRET_NAME, DEFAULT_SOURCE_REGISTRY, DEFAULT_TARGET_NAMESPACE, DEFAULT_TOLERATIONS, ECR_ROLE_ARN_ANNOTATION, ERROR_CODES, IMAGE_PULL_POLICIES, ISSUE_CODES, KUBELET_CLIENT_CERTIFICATE_PATH, KUBELET_CONFIG_API_VERSIONS, MAX_YAML_BYTES, MAX_YAML_ITEMS, NODE_PACKAGE_DIR, PACKAGE_GVK, PACKAGE_NAMESPACE_PREFIX, PACKAGE_STATES, SECRET_GVK, SIGNING_HELPER_COMMAND, ValidationError, awsPartition, checkRolesAnywhereArns, checkSessionDuration, createAwsCredentialsSecret, createCredentialProviderPackage, createCredentialProviderRequest, createCredentialProviderResponse, createDockerConfigSecret, createEcrServiceAccount, createIssueCollector, createKubeletCredentialProviderConfig, createRolesAnywhereCredfile, createRolesAnywhereSecret, createTokenAudienceRbac, dropUndefined, ecrTokenAttributes, formatAwsConfigFile, formatGoDuration, imageRegistryHost, isAwsRegion, isCredprovError, isPackage, isValidationError, matchImage, packageNamespace, parseArn, parseAwsCredentialsSecret, parseAwsSharedConfig, parseCredentialProviderPackage, parseCredentialProviderRequest, parseCredentialProviderResponse, parseGoDuration, parseImagePattern, parseRolesAnywhereCredfile, parseRolesAnywhereProfile, parseYaml, partitionOfRegion, requireObject, requireString, resolveCredentialProviderPackageConfig, safeText, toYaml, validateCredentialProviderPackage, validateImagePattern };
+export type { Arn, ArnKind, AuthConfig, AwsConfigFileInit, AwsConfigFileKind, AwsConfigIgnoredSection, AwsConfigProfile, AwsCredentialsSecretInit, AwsPartition, AwsSecretForm, AwsSharedConfig, CacheKeyType, ClusterRbacObject, CredentialConfig, CredentialConfigInit, CredentialProviderApiVersion, CredentialProviderPackageConfig, CredentialProviderPackageConfigInit, CredentialProviderPackageInit, CredentialProviderRequest, CredentialProviderRequestInit, CredentialProviderResponse, CredentialProviderResponseInit, CredprovErrorInit, Defined, DockerConfigSecretInit, ErrorCode, ExecEnvVar, ImageConfig, ImagePattern, ImagePullPolicy, IssueCode, IssueCollector, KubeletConfigApiVersion, KubeletCredentialProvider, KubeletCredentialProviderConfig, KubeletCredentialProviderConfigInit, KubeletCredentialProviderInit, ObjectMeta, Package, PackageSpec, PackageState, PackageStatus, ParseCredentialProviderPackageOptions, ParsedAwsCredentialsSecret, ParsedCredentialProviderPackage, ParsedRolesAnywhereCredfile, ProxyConfig, ResourceRequirements, RolesAnywhereArns, RolesAnywhereCredfileInit, RolesAnywhereSecretInit, SafeTextOptions, Secret, ServiceAccountObject, ServiceAccountTokenAttributes, Toleration, ValidationIssue };

@@ -112,5 +112,25 @@ interface WaitForPackageOptions extends PackageOptions {
     readonly failWhen?: (pkg: PackageInfo) => boolean;
 }
 declare function waitForPackage(name: string, options: WaitForPackageOptions): Promise<PackageInfo>;
-export { DEFAULT_FIELD_MANAGER, EKSA_SYSTEM_NAMESPACE, KubeApiError, applyObjects, deletePackage, ensureNamespace, formatPackageTable, getClusterCaCertificate, getPackage, getWorkloadClusterKubeConfig, humanDuration, installCredentialProvider, isKubeApiError, listPackages, loadKubeConfig, waitForPackage };
-export type { ApplyOptions, ApplyResult, EnsureNamespaceOptions, InstallCredentialProviderInit, InstallCredentialProviderResult, KubeCallOptions, KubeObject, ListPackagesOptions, LoadKubeConfigOptions, PackageInfo, PackageOptions, WaitForPackageOptions };
+interface ServiceAccountEcrAccessInit extends KubeCallOptions {
+    readonly roleArn: string;
+    readonly serviceAccounts: readonly {
+        readonly namespace: string;
+        readonly name: string;
+    }[];
+    readonly audience?: string;
+    readonly fieldManager?: string;
+}
+interface ServiceAccountEcrAccess {
+    readonly rbac: readonly ApplyResult[];
+    readonly serviceAccounts: readonly ApplyResult[];
+}
+declare function ensureServiceAccountEcrAccess(init: ServiceAccountEcrAccessInit): Promise<ServiceAccountEcrAccess>;
+declare function removeServiceAccountEcrAccess(init: Omit<ServiceAccountEcrAccessInit, "roleArn"> & {
+    readonly removeRbac?: boolean;
+}): Promise<{
+    readonly serviceAccounts: number;
+    readonly rbac: number;
+}>;
+export { DEFAULT_FIELD_MANAGER, EKSA_SYSTEM_NAMESPACE, KubeApiError, applyObjects, deletePackage, ensureNamespace, ensureServiceAccountEcrAccess, formatPackageTable, getClusterCaCertificate, getPackage, getWorkloadClusterKubeConfig, humanDuration, installCredentialProvider, isKubeApiError, listPackages, loadKubeConfig, removeServiceAccountEcrAccess, waitForPackage };
+export type { ApplyOptions, ApplyResult, EnsureNamespaceOptions, InstallCredentialProviderInit, InstallCredentialProviderResult, KubeCallOptions, KubeObject, ListPackagesOptions, LoadKubeConfigOptions, PackageInfo, PackageOptions, ServiceAccountEcrAccess, ServiceAccountEcrAccessInit, WaitForPackageOptions };

@@ -22,6 +22,9 @@ import {
   testPki,
   TEST_SECRET_ACCESS_KEY as SECRET,
   kubeConfigFor,
+  kubeRequest,
+  serviceAccountToken,
+  stsCalls,
   setPackageStatus,
   testEnv,
   uniqueName,
@@ -401,6 +404,118 @@ describe('--verbose', () => {
     const verbose = await cli([...args, '--verbose']);
     expect(verbose.code).toBe(1);
     expect(verbose.stderr).toMatch(/\n {2}caused by: Error: ENOENT: no such file or directory/);
+  });
+});
+
+describe('service-account setup and teardown, against moto IAM, the STS emulator and the API server', () => {
+  const cluster = uniqueName('sa');
+  const namespace = uniqueName('team');
+  // The default audience: moto does not implement AddClientIDToOpenIDConnectProvider, which
+  // another audience on the shared OIDC provider would need.
+  const audience = 'sts.amazonaws.com';
+  const role = `eksa-${cluster}-team`;
+  const base = [
+    '--cluster',
+    cluster,
+    '--region',
+    'us-west-2',
+    '--role-name',
+    role,
+    '--service-account',
+    `${namespace}/builder`,
+    '--audience',
+    audience,
+  ];
+
+  it('sets up the OIDC provider, role, RBAC and annotation; a token of the service account then assumes the role; teardown undoes it', async () => {
+    const first = await cli(['service-account', 'setup', ...base]);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/issuer\s+https:\/\/127\.0\.0\.1:\d+/);
+    expect(first.stdout).toMatch(
+      /oidc provider\s+(created|updated|unchanged)\s+arn:aws:iam::\d{12}:oidc-provider\/127\.0\.0\.1:\d+/,
+    );
+    expect(first.stdout).toMatch(
+      new RegExp(`role\\s+created\\s+arn:aws:iam::\\d{12}:role/${role}`),
+    );
+    expect(first.stdout).toMatch(
+      /rbac\s+(created|updated|unchanged)\s+ClusterRole eksa-credprov:token-audience:/,
+    );
+    expect(first.stdout).toMatch(new RegExp(`serviceaccount\\s+created\\s+${namespace}/builder`));
+    expect(first.stdout).toContain(`provider config --token-audience ${audience}`);
+
+    const again = await cli(['service-account', 'setup', ...base]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toMatch(/\s(created|updated)\s/);
+
+    // The set-up works: a token of that service account, for that audience, assumes the role.
+    const token = await serviceAccountToken({ namespace, name: 'builder', audience });
+    const before = (await stsCalls()).length;
+    const out = await execProvider(
+      `${JSON.stringify({
+        kind: 'CredentialProviderRequest',
+        apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+        image: '123456789012.dkr.ecr.us-west-2.amazonaws.com/app',
+        serviceAccountToken: token,
+        serviceAccountAnnotations: {
+          'eks.amazonaws.com/ecr-role-arn': `arn:aws:iam::123456789012:role/${role}`,
+        },
+      })}\n`,
+      {
+        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+        AWS_SECRET_ACCESS_KEY: SECRET,
+        AWS_ENDPOINT_URL_STS: awsTestEnv().sts,
+      },
+    );
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect((await stsCalls()).slice(before).map((c) => [c.roleArn, c.subject, c.error])).toEqual([
+      [
+        `arn:aws:iam::123456789012:role/${role}`,
+        `system:serviceaccount:${namespace}:builder`,
+        undefined,
+      ],
+    ]);
+
+    const down = await cli([
+      'service-account',
+      'teardown',
+      ...base,
+      '--remove-rbac',
+      '--delete-oidc-provider',
+    ]);
+    expect(down.stderr).toBe('');
+    expect(down.code).toBe(0);
+    expect(down.stdout).toMatch(/annotations\s+removed\s+1 of 1/);
+    expect(down.stdout).toMatch(/rbac\s+removed\s+2 objects/);
+    expect(down.stdout).toMatch(new RegExp(`role\\s+deleted\\s+${role}`));
+    const sa = await kubeRequest({
+      method: 'GET',
+      path: `/api/v1/namespaces/${namespace}/serviceaccounts/builder`,
+    });
+    expect(JSON.stringify(sa.json)).not.toContain('ecr-role-arn');
+    const twice = await cli(['service-account', 'teardown', ...base, '--remove-rbac']);
+    expect(twice.code).toBe(0);
+    expect(twice.stdout).toMatch(/role\s+absent/);
+  });
+
+  it.each([
+    [['--service-account', 'no-slash'], /--service-account needs NAMESPACE\/NAME, not "no-slash"/],
+    [['--service-account', 'a/b/c'], /--service-account needs NAMESPACE\/NAME, not "a\/b\/c"/],
+  ])('%j is a usage error', async (flags, message) => {
+    const r = await cli([
+      'service-account',
+      'setup',
+      '--cluster',
+      cluster,
+      '--region',
+      'us-west-2',
+      '--role-name',
+      role,
+      ...flags,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
   });
 });
 

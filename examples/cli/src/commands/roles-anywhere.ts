@@ -57,7 +57,7 @@ const COMMON: Readonly<Record<string, OptionSpec>> = {
 };
 
 /** The cluster where the Secret goes, and how it was found (for the report). */
-async function targetCluster(
+export async function targetCluster(
   ctx: CommandContext,
   management: KubeConfig,
   cluster: string,
