@@ -27,6 +27,8 @@ const PLANTED = {
   tpmPassword: 'PLANTEDtpmPASSWORD2222',
   pin: 'PLANTEDpin3333',
   requestToken: 'PLANTEDrequestTOKEN4444',
+  serviceAccountToken:
+    'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJQTEFOVEVEIn0.PLANTEDserviceACCOUNTtoken5555',
 };
 const ALL_PLANTED = Object.values(PLANTED);
 
@@ -93,6 +95,7 @@ let dir = '';
 let keys = '';
 let endless: Server;
 let reflecting: Server;
+let stsReflecting: Server;
 let noisy: Server;
 const files: Record<string, string> = {};
 const f = (name: string): string => {
@@ -156,6 +159,17 @@ beforeAll(async () => {
       }),
     );
   });
+  // An STS whose refusal quotes the request, web identity token included.
+  stsReflecting = await listen((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      res.writeHead(400, { 'content-type': 'text/xml' });
+      res.end(
+        `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code><Message>cannot read ${Buffer.concat(chunks).toString()}</Message></Error><RequestId>1</RequestId></ErrorResponse>`,
+      );
+    });
+  });
   // An error message of 100 KB with terminal escape sequences.
   noisy = await listen((req, res) => {
     req.resume();
@@ -182,7 +196,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const s of [endless, reflecting, noisy]) await new Promise((done) => s.close(done));
+  for (const s of [endless, reflecting, stsReflecting, noisy])
+    await new Promise((done) => s.close(done));
 });
 
 interface Case {
@@ -280,6 +295,21 @@ const CASES: readonly Case[] = [
     env: () => ({ AWS_CONFIG_FILE: keys, AWS_ENDPOINT_URL_ECR: urlOf(reflecting) }),
     message:
       /UnrecognizedClientException: The security token included in the request is invalid: <redacted>/,
+  },
+  {
+    name: 'an STS refusal that quotes the service-account token',
+    env: () => ({ AWS_CONFIG_FILE: keys, AWS_ENDPOINT_URL_STS: urlOf(stsReflecting) }),
+    stdin: `${JSON.stringify({
+      kind: 'CredentialProviderRequest',
+      apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+      image: IMAGE,
+      serviceAccountToken: PLANTED.serviceAccountToken,
+      serviceAccountAnnotations: {
+        'eks.amazonaws.com/ecr-role-arn': 'arn:aws:iam::123456789012:role/team',
+      },
+    })}\n`,
+    message:
+      /STS AssumeRoleWithWebIdentity failed: 400 InvalidIdentityToken: cannot read .*WebIdentityToken=<redacted>/,
   },
   {
     name: 'an ECR error of 100 KB with terminal escape sequences',
