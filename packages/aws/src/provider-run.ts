@@ -233,6 +233,16 @@ async function tokenFor(
       proxyEnv: init.env,
       ...dropUndefined({ caBundle: ca, endpoint }),
     });
+  // The fast path: one signed request to ECR.
+  const direct = (credentials: AwsCredentialIdentity): Promise<EcrAuthorizationToken> =>
+    getEcrTokenDirect({
+      region: init.region,
+      credentials,
+      endpoint: config.endpoint,
+      ca,
+      proxyEnv: init.env,
+      signal: init.signal,
+    });
   if (init.webIdentity !== undefined) {
     // The pod's role, whatever the node's profile holds (the Go provider sets these credentials
     // on its ECR client the same way); the profile still gives the endpoint, CA bundle and proxy.
@@ -247,14 +257,7 @@ async function tokenFor(
     );
     if (isPublic || config.needsSdk !== undefined)
       return viaSdk(credentials, isPublic ? undefined : config.endpoint);
-    return getEcrTokenDirect({
-      region: init.region,
-      credentials,
-      endpoint: config.endpoint,
-      ca,
-      proxyEnv: init.env,
-      signal: init.signal,
-    });
+    return direct(credentials);
   }
   // For profiles it serves, the SDK resolves the endpoint from the same settings itself.
   if (config.kind === 'sdk') {
@@ -273,14 +276,7 @@ async function tokenFor(
   );
   if (isPublic) return viaSdk(credentials);
   if (config.needsSdk !== undefined) return viaSdk(credentials, config.endpoint);
-  return getEcrTokenDirect({
-    region: init.region,
-    credentials,
-    endpoint: config.endpoint,
-    ca,
-    proxyEnv: init.env,
-    signal: init.signal,
-  });
+  return direct(credentials);
 }
 
 /**

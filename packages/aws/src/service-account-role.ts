@@ -283,15 +283,21 @@ export interface ServiceAccountRole {
   };
 }
 
+/** The issues of the fields every call needs, as non-empty strings. */
+function requiredStrings(
+  init: Partial<Record<'clusterName' | 'region' | 'roleName', unknown>>,
+): ValidationIssue[] {
+  return (['clusterName', 'region', 'roleName'] as const)
+    .filter((field) => typeof init[field] !== 'string' || init[field] === '')
+    .map((field) => ({
+      path: field,
+      code: ISSUE_CODES.REQUIRED,
+      message: 'is required, as a non-empty string',
+    }));
+}
+
 function checkInit(init: ServiceAccountRoleInit): void {
-  const issues: ValidationIssue[] = [];
-  for (const field of ['clusterName', 'region', 'roleName'] as const)
-    if (typeof init[field] !== 'string' || init[field] === '')
-      issues.push({
-        path: field,
-        code: ISSUE_CODES.REQUIRED,
-        message: 'is required, as a non-empty string',
-      });
+  const issues = requiredStrings(init);
   if (typeof init.roleName === 'string' && !/^[\w+=,.@-]{1,64}$/.test(init.roleName))
     issues.push({
       path: 'roleName',
@@ -453,14 +459,7 @@ export async function teardownServiceAccountRole(
   },
 ): Promise<{ readonly role: boolean; readonly oidcProvider: boolean }> {
   requireObject(init, 'teardownServiceAccountRole');
-  const issues: ValidationIssue[] = [];
-  for (const field of ['clusterName', 'region', 'roleName'] as const)
-    if (typeof init[field] !== 'string' || init[field] === '')
-      issues.push({
-        path: field,
-        code: ISSUE_CODES.REQUIRED,
-        message: 'is required, as a non-empty string',
-      });
+  const issues = requiredStrings(init);
   if (init.deleteOidcProvider === true) checkIssuer(init.issuerUrl, issues);
   if (issues.length > 0) throw new ValidationError('invalid service-account role teardown', issues);
   const { iam, own } = await iamFor(init);
