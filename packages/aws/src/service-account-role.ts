@@ -6,13 +6,19 @@
 import { connect, type DetailedPeerCertificate } from 'node:tls';
 import type { IAMClient, OpenIDConnectProviderListEntry } from '@aws-sdk/client-iam';
 import {
+  createEcrServiceAccount,
+  createTokenAudienceRbac,
   CredprovError,
   DEFAULT_ECR_TOKEN_AUDIENCE,
+  ecrTokenAttributes,
   ERROR_CODES,
   ISSUE_CODES,
   ValidationError,
   requireObject,
   requireString,
+  type ClusterRbacObject,
+  type ServiceAccountObject,
+  type ServiceAccountTokenAttributes,
   type ValidationIssue,
 } from '@eksa-credprov/core';
 import { fromSdkError } from './aws-api-error.ts';
@@ -276,6 +282,14 @@ export interface ServiceAccountRole {
   readonly oidcProviderArn: string;
   /** The annotation to put on each service account: `eks.amazonaws.com/ecr-role-arn`. */
   readonly annotation: { readonly 'eks.amazonaws.com/ecr-role-arn': string };
+  /**
+   * What the cluster needs, as plain objects to apply (`@eksa-credprov/kube`'s `applyObjects`,
+   * Pulumi, cdk8s, GitOps): the nodes' RBAC for the audience, and each named service account
+   * annotated with the role (a `*` namespace or name is left to you).
+   */
+  readonly kubernetesObjects: readonly (ClusterRbacObject | ServiceAccountObject)[];
+  /** The kubelet config's `tokenAttributes` for the provider (`provider config --token-audience`). */
+  readonly tokenAttributes: ServiceAccountTokenAttributes;
   readonly actions: {
     readonly oidcProvider: SetupAction;
     readonly role: SetupAction;
@@ -437,6 +451,13 @@ export async function ensureServiceAccountRole(
       roleArn: role.roleArn,
       oidcProviderArn,
       annotation: { 'eks.amazonaws.com/ecr-role-arn': role.roleArn },
+      kubernetesObjects: [
+        ...createTokenAudienceRbac({ audience }),
+        ...init.serviceAccounts
+          .filter((sa) => sa.namespace !== '*' && sa.name !== '*')
+          .map((sa) => createEcrServiceAccount({ ...sa, roleArn: role.roleArn })),
+      ],
+      tokenAttributes: ecrTokenAttributes({ audience }),
       actions: { oidcProvider: oidcAction, role: role.role, policy: role.policy },
     };
   } finally {

@@ -162,6 +162,25 @@ describe('ensureServiceAccountRole against moto IAM and the testenv issuer', () 
     });
   });
 
+  it('returns what the cluster and the kubelet need, as plain objects', async () => {
+    const role = await ensureServiceAccountRole(
+      init({
+        serviceAccounts: [
+          { namespace: 'team-a', name: 'builder' },
+          { namespace: 'team-a', name: '*' },
+        ],
+      }),
+    );
+    expect(role.kubernetesObjects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ClusterRole/eksa-credprov:token-audience:sts.amazonaws.com',
+      'ClusterRoleBinding/eksa-credprov:token-audience:sts.amazonaws.com',
+      'ServiceAccount/builder',
+    ]);
+    expect(role.kubernetesObjects[2]?.metadata.annotations).toEqual(role.annotation);
+    expect(role.tokenAttributes.serviceAccountTokenAudience).toBe('sts.amazonaws.com');
+    await ensureServiceAccountRole(init());
+  });
+
   it('changes nothing when run again, and updates the trust policy when the service accounts change', async () => {
     expect((await ensureServiceAccountRole(init())).actions).toEqual({
       oidcProvider: 'unchanged',
