@@ -132,5 +132,25 @@ declare function removeServiceAccountEcrAccess(init: Omit<ServiceAccountEcrAcces
     readonly serviceAccounts: number;
     readonly rbac: number;
 }>;
-export { DEFAULT_FIELD_MANAGER, EKSA_SYSTEM_NAMESPACE, KubeApiError, applyObjects, deletePackage, ensureNamespace, ensureServiceAccountEcrAccess, formatPackageTable, getClusterCaCertificate, getPackage, getWorkloadClusterKubeConfig, humanDuration, installCredentialProvider, isKubeApiError, listPackages, loadKubeConfig, removeServiceAccountEcrAccess, waitForPackage };
-export type { ApplyOptions, ApplyResult, EnsureNamespaceOptions, InstallCredentialProviderInit, InstallCredentialProviderResult, KubeCallOptions, KubeObject, ListPackagesOptions, LoadKubeConfigOptions, PackageInfo, PackageOptions, ServiceAccountEcrAccess, ServiceAccountEcrAccessInit, WaitForPackageOptions };
+interface LeaderElectionInit {
+    readonly kubeConfig?: KubeConfig;
+    readonly namespace: string;
+    readonly name: string;
+    readonly identity: string;
+    readonly leaseDurationMs?: number;
+    readonly renewDeadlineMs?: number;
+    readonly retryPeriodMs?: number;
+    readonly releaseOnStop?: boolean;
+    readonly onStartedLeading?: (signal: AbortSignal) => void;
+    readonly onStoppedLeading?: () => void;
+    readonly onNewLeader?: (identity: string) => void;
+}
+interface LeaderElector {
+    readonly isLeader: boolean;
+    readonly leader: string | undefined;
+    readonly done: Promise<void>;
+    stop(): Promise<void>;
+}
+declare function startLeaderElection(init: LeaderElectionInit): LeaderElector;
+export { DEFAULT_FIELD_MANAGER, EKSA_SYSTEM_NAMESPACE, KubeApiError, applyObjects, deletePackage, ensureNamespace, ensureServiceAccountEcrAccess, formatPackageTable, getClusterCaCertificate, getPackage, getWorkloadClusterKubeConfig, humanDuration, installCredentialProvider, isKubeApiError, listPackages, loadKubeConfig, removeServiceAccountEcrAccess, startLeaderElection, waitForPackage };
+export type { ApplyOptions, ApplyResult, EnsureNamespaceOptions, InstallCredentialProviderInit, InstallCredentialProviderResult, KubeCallOptions, KubeObject, LeaderElectionInit, LeaderElector, ListPackagesOptions, LoadKubeConfigOptions, PackageInfo, PackageOptions, ServiceAccountEcrAccess, ServiceAccountEcrAccessInit, WaitForPackageOptions };

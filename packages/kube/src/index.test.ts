@@ -22,6 +22,7 @@ describe('@eksa-credprov/kube export list', () => {
         "listPackages",
         "loadKubeConfig",
         "removeServiceAccountEcrAccess",
+        "startLeaderElection",
         "waitForPackage",
       ]
     `);

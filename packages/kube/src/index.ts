@@ -37,3 +37,8 @@ export {
   type ServiceAccountEcrAccess,
   type ServiceAccountEcrAccessInit,
 } from './service-accounts.ts';
+export {
+  startLeaderElection,
+  type LeaderElectionInit,
+  type LeaderElector,
+} from './leader-election.ts';

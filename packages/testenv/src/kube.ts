@@ -63,7 +63,7 @@ export async function setPackageStatus(
  */
 export async function kubeRequest(req: {
   readonly user?: 'admin' | 'restricted' | 'node';
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly path: string;
   readonly body?: unknown;
   /** @default `application/json` */
