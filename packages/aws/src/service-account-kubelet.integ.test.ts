@@ -6,21 +6,12 @@
  * code decides when to send a token, which annotations to pass and how to cache per service
  * account; the STS emulator verifies each token; every delivered form of our provider serves.
  */
-import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { IAMClient } from '@aws-sdk/client-iam';
-import {
-  createKubeletCredentialProviderConfig,
-  createTokenAudienceRbac,
-  ecrTokenAttributes,
-  toYaml,
-} from '@eksa-credprov/core';
+import { createTokenAudienceRbac, ecrTokenAttributes } from '@eksa-credprov/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   PROVIDER_FORMS,
-  TEST_KEYS_PROFILE,
+  runKubeletPlugin,
   awsTestEnv,
   forwardTo,
   kubeRequest,
@@ -30,14 +21,11 @@ import {
   testEnv,
   testIssuer,
   testIssuerCa,
-  testPki,
   uniqueName,
   type LocalServer,
 } from '@eksa-credprov/testenv';
 import { ensureServiceAccountRole } from './service-account-role.ts';
 
-const run = promisify(execFile);
-const HARNESS = resolve(import.meta.dirname, '../../../.testenv/bin/kubelet-plugin');
 const IMAGE = '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app';
 const NODE_KEY = 'AKIAIOSFODNN7EXAMPLE';
 type Form = keyof typeof PROVIDER_FORMS;
@@ -93,68 +81,23 @@ afterAll(async () => {
   await ecr.close();
 });
 
-interface Lookup {
-  pod: string;
-  image: string;
-  found: boolean;
-  credentials: { username: string; password: string }[];
-}
-
-async function kubelet(form: Form, pods: string[]): Promise<{ lookups: Lookup[]; execs: number }> {
-  const dir = mkdtempSync(join(testPki().dir, 'kubelet-sa-'));
-  const count = join(dir, 'execs');
-  writeFileSync(count, '');
-  const awsConfig = join(dir, 'aws-creds');
-  writeFileSync(awsConfig, `[default]\n${TEST_KEYS_PROFILE}`, { mode: 0o600 });
-  const wrapper = join(dir, 'eksa-ecr-credential-provider');
-  writeFileSync(
-    wrapper,
-    `#!/bin/sh\necho exec >> ${count}\nexec ${PROVIDER_FORMS[form].join(' ')} "$@"\n`,
-  );
-  chmodSync(wrapper, 0o755);
-  const config = createKubeletCredentialProviderConfig({
-    providers: [
-      {
-        name: 'eksa-ecr-credential-provider',
-        args: ['get-credentials'],
-        env: [
-          { name: 'AWS_CONFIG_FILE', value: awsConfig },
-          { name: 'AWS_ENDPOINT_URL_ECR', value: ecr.url },
-          { name: 'AWS_ENDPOINT_URL_STS', value: awsTestEnv().sts },
-          { name: 'AWS_EC2_METADATA_DISABLED', value: 'true' },
-          { name: 'HOME', value: dir },
-        ],
-        tokenAttributes: ecrTokenAttributes(),
-      },
+function kubelet(form: Form, pods: string[]): ReturnType<typeof runKubeletPlugin> {
+  return runKubeletPlugin({
+    form,
+    images: [IMAGE],
+    provider: { tokenAttributes: ecrTokenAttributes() },
+    env: [
+      { name: 'AWS_ENDPOINT_URL_ECR', value: ecr.url },
+      { name: 'AWS_ENDPOINT_URL_STS', value: awsTestEnv().sts },
     ],
-  });
-  const configFile = join(dir, 'credential-provider-config.yaml');
-  writeFileSync(configFile, toYaml(config));
-  const { stdout } = await run(
-    HARNESS,
-    [
-      '--config',
-      configFile,
-      '--bin-dir',
-      dir,
+    harnessArgs: [
       '--kubeconfig',
       testEnv().kubeconfig,
       '--context',
       'node',
       ...pods.flatMap((p) => ['--pod', p]),
-      IMAGE,
     ],
-    { timeout: 120_000 },
-  );
-  return {
-    lookups: stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Lookup),
-    execs: readFileSync(count, 'utf8')
-      .split('\n')
-      .filter((l) => l !== '').length,
-  };
+  });
 }
 
 describe.each(Object.keys(PROVIDER_FORMS) as Form[])(

@@ -6,6 +6,8 @@
 import { connect, type DetailedPeerCertificate } from 'node:tls';
 import type { IAMClient, OpenIDConnectProviderListEntry } from '@aws-sdk/client-iam';
 import {
+  checkDns1123Label,
+  checkDns1123Subdomain,
   createEcrServiceAccount,
   createTokenAudienceRbac,
   CredprovError,
@@ -33,6 +35,7 @@ import {
   deleteOurRole,
   ensureRole,
   iamCall,
+  iamClientFor,
   isNoSuchEntity,
   OWNER_TAG,
   type SetupAction,
@@ -80,17 +83,18 @@ function checkServiceAccounts(list: unknown, issues: ValidationIssue[]): void {
     });
     return;
   }
-  const dns1123 = /^(\*|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)$/;
-  const subdomain = /^(\*|[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)$/;
+  // Kubernetes' own name rules, or `*` for any.
+  const ok = (value: unknown, check: (v: string) => string | undefined): boolean =>
+    typeof value === 'string' && (value === '*' || check(value) === undefined);
   for (const [i, sa] of (list as unknown[]).entries()) {
     const ref = sa as Partial<ServiceAccountRef> | null;
-    if (typeof ref?.namespace !== 'string' || !dns1123.test(ref.namespace))
+    if (!ok(ref?.namespace, checkDns1123Label))
       issues.push({
         path: `serviceAccounts[${i}].namespace`,
         code: ISSUE_CODES.INVALID_NAME,
         message: 'must be a namespace name (DNS-1123 label) or "*"',
       });
-    if (typeof ref?.name !== 'string' || !subdomain.test(ref.name))
+    if (!ok(ref?.name, checkDns1123Subdomain))
       issues.push({
         path: `serviceAccounts[${i}].name`,
         code: ISSUE_CODES.INVALID_NAME,
@@ -329,20 +333,6 @@ function checkInit(init: ServiceAccountRoleInit): void {
   if (issues.length > 0) throw new ValidationError('invalid service-account role set-up', issues);
 }
 
-async function iamFor(
-  init: Pick<ServiceAccountRoleInit, 'region' | 'clients'>,
-): Promise<{ iam: IAMClient; own: boolean }> {
-  if (init.clients?.iam !== undefined) return { iam: init.clients.iam, own: false };
-  const { IAMClient } = await import('@aws-sdk/client-iam');
-  return {
-    iam: new IAMClient({
-      region: init.region,
-      ...(init.clients?.credentials === undefined ? {} : { credentials: init.clients.credentials }),
-    }),
-    own: true,
-  };
-}
-
 /** The account's OIDC provider for `key` (issuer without scheme), or undefined. */
 async function findProvider(iam: IAMClient, key: string): Promise<string | undefined> {
   const { ListOpenIDConnectProvidersCommand } = await import('@aws-sdk/client-iam');
@@ -380,7 +370,7 @@ export async function ensureServiceAccountRole(
     GetOpenIDConnectProviderCommand,
     UpdateOpenIDConnectProviderThumbprintCommand,
   } = await import('@aws-sdk/client-iam');
-  const { iam, own } = await iamFor(init);
+  const { iam, own } = await iamClientFor(init);
   try {
     const thumbprint =
       init.thumbprint?.toLowerCase() ??
@@ -483,7 +473,7 @@ export async function teardownServiceAccountRole(
   const issues = requiredStrings(init);
   if (init.deleteOidcProvider === true) checkIssuer(init.issuerUrl, issues);
   if (issues.length > 0) throw new ValidationError('invalid service-account role teardown', issues);
-  const { iam, own } = await iamFor(init);
+  const { iam, own } = await iamClientFor(init);
   try {
     const role = await deleteOurRole(iam, init.roleName, init.clusterName);
     let oidcProvider = false;

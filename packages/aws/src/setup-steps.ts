@@ -8,6 +8,10 @@
 import type { IAMClient, Role } from '@aws-sdk/client-iam';
 import { CredprovError, ERROR_CODES } from '@eksa-credprov/core';
 import { AwsApiError, fromSdkError } from './aws-api-error.ts';
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+} from './from-roles-anywhere.ts';
 import type { PolicyDocument } from './policies.ts';
 import type {
   ProfileDetail,
@@ -293,4 +297,29 @@ export async function deleteOurRole(
   }
   await iamCall('DeleteRole', () => iam.send(new DeleteRoleCommand({ RoleName: roleName })));
   return true;
+}
+
+/**
+ * The IAM client of a set-up: the one passed in `clients.iam`, else one for `region` with
+ * `clients.credentials` or the SDK's standard chain (`own`: the caller destroys it).
+ */
+export async function iamClientFor(init: {
+  readonly region: string;
+  readonly clients?:
+    | {
+        readonly iam?: IAMClient | undefined;
+        readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
+      }
+    | undefined;
+}): Promise<{ readonly iam: IAMClient; readonly own: boolean }> {
+  if (init.clients?.iam !== undefined) return { iam: init.clients.iam, own: false };
+  // Loaded on use: `@eksa-credprov/aws` stays cheap to import for what needs no IAM.
+  const { IAMClient } = await import('@aws-sdk/client-iam');
+  return {
+    iam: new IAMClient({
+      region: init.region,
+      ...(init.clients?.credentials === undefined ? {} : { credentials: init.clients.credentials }),
+    }),
+    own: true,
+  };
 }

@@ -24,6 +24,7 @@ import {
 import { createRolesAnywhereClient, type RolesAnywhereClient } from './rolesanywhere-client.ts';
 import {
   deleteOurRole,
+  iamClientFor,
   ensureProfile,
   ensureRole,
   ensureTrustAnchor,
@@ -164,14 +165,7 @@ interface Clients {
 async function clientsFor(
   init: Pick<RolesAnywhereSetupInit, 'region' | 'clients'>,
 ): Promise<Clients> {
-  // Loaded on use: `@eksa-credprov/aws` stays cheap to import for what needs no IAM.
-  const { IAMClient } = await import('@aws-sdk/client-iam');
-  const iam =
-    init.clients?.iam ??
-    new IAMClient({
-      region: init.region,
-      ...(init.clients?.credentials === undefined ? {} : { credentials: init.clients.credentials }),
-    });
+  const { iam, own } = await iamClientFor(init);
   // The IAM client resolves the standard credential chain and Roles Anywhere signs with the same.
   // The Roles Anywhere calls also trust AWS_CA_BUNDLE and go through HTTP(S)_PROXY, as the
   // provider's do; the AWS SDK for JavaScript reads neither, so an IAM client that needs them is
@@ -185,7 +179,7 @@ async function clientsFor(
       endpoint: init.clients?.rolesAnywhereEndpoint,
       ca: await readCaBundle(process.env['AWS_CA_BUNDLE'], 'AWS_CA_BUNDLE'),
     }),
-    ownIam: init.clients?.iam === undefined,
+    ownIam: own,
   };
 }
 

@@ -11,6 +11,7 @@ import {
   CredprovError,
   ECR_ROLE_ARN_ANNOTATION,
   ERROR_CODES,
+  parseArn,
   partitionOfRegion,
   safeText,
 } from '@eksa-credprov/core';
@@ -23,8 +24,15 @@ export const ECR_ROLE_ARN_ENV = 'AWS_ECR_ROLE_ARN';
 /** The role session name, fixed as in the Go provider (CloudTrail shows it). @public */
 export const WEB_IDENTITY_SESSION_NAME = 'ecr-credential-provider';
 
-/** An IAM role ARN in any partition (a path is allowed). */
-const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+/** True for an IAM role ARN, by core's ARN rules (known partition, 12-digit account, role name). */
+function isRoleArn(value: string): boolean {
+  try {
+    parseArn(value, 'iam-role');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Where the role to assume comes from, for messages. */
 export interface WebIdentityRole {
@@ -51,7 +59,7 @@ export function webIdentityRole(
   const source = annotated
     ? `the service account's ${ECR_ROLE_ARN_ANNOTATION} annotation`
     : ECR_ROLE_ARN_ENV;
-  if (!ROLE_ARN.test(roleArn))
+  if (!isRoleArn(roleArn))
     throw new CredprovError({
       code: ERROR_CODES.AWS_CREDENTIALS_ERROR,
       message: `${safeText(roleArn, { max: 200 })} (${source}) is not an IAM role ARN such as arn:aws:iam::123456789012:role/NAME; fix ${annotated ? 'the annotation' : 'the variable'}`,

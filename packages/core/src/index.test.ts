@@ -37,6 +37,8 @@ describe('@eksa-credprov/core export list', () => {
         "SIGNING_HELPER_COMMAND",
         "ValidationError",
         "awsPartition",
+        "checkDns1123Label",
+        "checkDns1123Subdomain",
         "checkRolesAnywhereArns",
         "checkSessionDuration",
         "createAwsCredentialsSecret",

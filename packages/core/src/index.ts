@@ -19,6 +19,7 @@ export {
 } from './errors.ts';
 export { dropUndefined, type Defined } from './defined.ts';
 export { requireObject, requireString } from './input.ts';
+export { checkDns1123Label, checkDns1123Subdomain } from './names.ts';
 export {
   checkRolesAnywhereArns,
   checkSessionDuration,

@@ -4,6 +4,9 @@ import * as core from './index.ts';
 
 /** Predicates and total functions: they answer any argument. */
 const ANSWERS_ANYTHING = new Set([
+  // Name checks: they say what is wrong with any value, a non-string included.
+  'checkDns1123Label',
+  'checkDns1123Subdomain',
   'isAwsRegion',
   'isCredprovError',
   'isPackage',

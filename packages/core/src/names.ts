@@ -9,8 +9,9 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
-/** An RFC 1123 label (namespaces, cluster names); returns what is wrong, or `undefined`. */
+/** An RFC 1123 label (namespaces, cluster names); returns what is wrong, or `undefined`. @internal */
 export function checkDns1123Label(value: string, max = 63): string | undefined {
+  if (typeof value !== 'string') return 'must be a string';
   if (value.length > max) return `must be at most ${max} characters (found ${value.length})`;
   if (!DNS1123_LABEL.test(value)) {
     return 'must consist of lower-case letters, digits and "-", and start and end with a letter or digit (RFC 1123 label), e.g. "my-cluster"';
@@ -18,8 +19,9 @@ export function checkDns1123Label(value: string, max = 63): string | undefined {
   return undefined;
 }
 
-/** An RFC 1123 subdomain (most object names); returns what is wrong, or `undefined`. */
+/** An RFC 1123 subdomain (most object names); returns what is wrong, or `undefined`. @internal */
 export function checkDns1123Subdomain(value: string, max = 253): string | undefined {
+  if (typeof value !== 'string') return 'must be a string';
   if (value.length > max) return `must be at most ${max} characters (found ${value.length})`;
   if (!DNS1123_SUBDOMAIN.test(value)) {
     return 'must consist of lower-case letters, digits, "-" and ".", and start and end with a letter or digit (RFC 1123 subdomain), e.g. "aws-secret"';

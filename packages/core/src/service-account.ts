@@ -8,6 +8,7 @@ import { requireObject } from './input.ts';
 import { ISSUE_CODES, ValidationError, type ValidationIssue } from './errors.ts';
 import type { ServiceAccountTokenAttributes } from './kubelet-config.ts';
 import type { ObjectMeta } from './kube-object.ts';
+import { checkArn } from './aws-names.ts';
 import { checkDns1123Label, checkDns1123Subdomain } from './names.ts';
 
 /**
@@ -152,10 +153,7 @@ export function createEcrServiceAccount(init: {
   const name = typeof init.name === 'string' ? checkDns1123Subdomain(init.name) : 'is required';
   if (name !== undefined)
     issues.push({ path: 'name', code: ISSUE_CODES.INVALID_NAME, message: name });
-  if (
-    typeof init.roleArn !== 'string' ||
-    !/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(init.roleArn)
-  )
+  if (checkArn(init.roleArn, 'iam-role').arn === undefined)
     issues.push({
       path: 'roleArn',
       code: ISSUE_CODES.INVALID_VALUE,

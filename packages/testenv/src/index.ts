@@ -21,6 +21,9 @@ export {
   TEST_SECRET_ACCESS_KEY,
   execProvider,
   providerRequest,
+  runKubeletPlugin,
+  type KubeletLookup,
+  type KubeletPluginRun,
   type ProviderRun,
 } from './provider.ts';
 export {

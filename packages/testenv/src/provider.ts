@@ -3,7 +3,14 @@
  * provider test uses.
  */
 import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  createKubeletCredentialProviderConfig,
+  toYaml,
+  type KubeletCredentialProviderInit,
+} from '@eksa-credprov/core';
 import { awsTestEnv, REPO_ROOT } from './env.ts';
 import { testPki } from './pki.ts';
 
@@ -95,3 +102,78 @@ export const providerRequest = (
   image: string,
   apiVersion = 'credentialprovider.kubelet.k8s.io/v1',
 ): string => `${JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion, image })}\n`;
+
+/** One lookup of the kubelet-plugin harness: a pod's (when given) image and what it found. */
+export interface KubeletLookup {
+  readonly pod?: string;
+  readonly image: string;
+  readonly found: boolean;
+  readonly credentials: { username: string; password: string }[];
+}
+
+/** What {@link runKubeletPlugin} runs. */
+export interface KubeletPluginRun {
+  readonly form: keyof typeof PROVIDER_FORMS;
+  readonly images: readonly string[];
+  /** The provider's entry, but for its name and environment. */
+  readonly provider?: Omit<KubeletCredentialProviderInit, 'name' | 'env'>;
+  readonly kubernetesVersion?: string;
+  /** Added to the provider's environment (after the AWS config with the test keys). */
+  readonly env?: readonly { name: string; value: string }[];
+  /** More harness flags (`--kubeconfig`, `--context`, `--pod`). */
+  readonly harnessArgs?: readonly string[];
+}
+
+/**
+ * The kubelet's own plugin code (testenv/kubelet-plugin) with our provider in `form` as its one
+ * provider, named `eksa-ecr-credential-provider` in a bin dir of its own: a wrapper there counts
+ * the kubelet's execs, then runs the form. The provider reads the test keys from its own
+ * AWS_CONFIG_FILE (mode 0600).
+ */
+export async function runKubeletPlugin(
+  run: KubeletPluginRun,
+): Promise<{ lookups: KubeletLookup[]; execs: number }> {
+  const dir = mkdtempSync(join(testPki().dir, 'kubelet-'));
+  const count = join(dir, 'execs');
+  writeFileSync(count, '');
+  const awsConfig = join(dir, 'aws-creds');
+  writeFileSync(awsConfig, `[default]\n${TEST_KEYS_PROFILE}`, { mode: 0o600 });
+  const wrapper = join(dir, 'eksa-ecr-credential-provider');
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\necho exec >> ${count}\nexec ${PROVIDER_FORMS[run.form].join(' ')} "$@"\n`,
+  );
+  chmodSync(wrapper, 0o755);
+  const config = createKubeletCredentialProviderConfig({
+    ...(run.kubernetesVersion === undefined ? {} : { kubernetesVersion: run.kubernetesVersion }),
+    providers: [
+      {
+        args: ['get-credentials'],
+        ...run.provider,
+        name: 'eksa-ecr-credential-provider',
+        env: [
+          { name: 'AWS_CONFIG_FILE', value: awsConfig },
+          { name: 'AWS_EC2_METADATA_DISABLED', value: 'true' },
+          { name: 'HOME', value: dir },
+          ...(run.env ?? []),
+        ],
+      },
+    ],
+  });
+  const configFile = join(dir, 'credential-provider-config.yaml');
+  writeFileSync(configFile, toYaml(config));
+  const { stdout } = await promisify(execFile)(
+    join(REPO_ROOT, '.testenv/bin/kubelet-plugin'),
+    ['--config', configFile, '--bin-dir', dir, ...(run.harnessArgs ?? []), ...run.images],
+    { timeout: 120_000 },
+  );
+  return {
+    lookups: stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as KubeletLookup),
+    execs: readFileSync(count, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '').length,
+  };
+}
