@@ -63,3 +63,16 @@ write_env() {
 export PATH="$TOOLS_DIR/pnpm/node_modules/.bin:$node_dir:\$PATH"
 ENV
 }
+
+# The arm64 Bun executable runs in the provider tests under qemu-user (scripts/test calls this;
+# the demo does not need it), with Debian's arm64 C
+# library as its root (/usr/aarch64-linux-gnu): Debian's qemu-user and libc6-arm64-cross.
+ensure_qemu_arm64() {
+  command -v qemu-aarch64 >/dev/null 2>&1 && [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] && return 0
+  command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] ||
+    die "the arm64 provider tests need qemu-aarch64 and an arm64 C library: install Debian's qemu-user and libc6-arm64-cross"
+  log "test: installing qemu-user and libc6-arm64-cross from Debian (to run the arm64 provider)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends qemu-user libc6-arm64-cross >/dev/null 2>&1 ||
+    { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends qemu-user libc6-arm64-cross >/dev/null 2>&1; } ||
+    die "could not install qemu-user and libc6-arm64-cross with apt-get"
+}

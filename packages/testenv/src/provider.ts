@@ -37,7 +37,7 @@ export interface ProviderRun {
 /**
  * The ways the provider runs: from source, the one-file bundle, and the Bun executables for x64
  * and arm64 (scripts/bootstrap builds the last three). The arm64 one runs under qemu-user with
- * Debian's arm64 C library as its root (scripts/testenv installs both); it takes about a second to
+ * Debian's arm64 C library as its root (scripts/test installs both); it takes about a second to
  * start there.
  */
 export const PROVIDER_FORMS = {
