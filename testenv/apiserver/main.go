@@ -167,6 +167,9 @@ func runServe(args []string) error {
 		"--profiling=false",
 		// The endpoint reconciler refuses a loopback address, and there are no Endpoints to keep here.
 		"--endpoint-reconciler-type=none",
+		// No watch cache for ConfigMaps: their watches are served by etcd itself, so a test can
+		// compact etcd and see the 410 Gone a client meets after a long disconnect.
+		"--watch-cache-sizes=configmaps#0",
 		"--v=0",
 	})
 	errc := make(chan error, 1)

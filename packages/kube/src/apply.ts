@@ -28,6 +28,14 @@ export interface ApplyOptions extends KubeCallOptions {
   readonly dryRun?: boolean;
   /** Objects applied at once. @default 8 */
   readonly concurrency?: number;
+  /**
+   * Send no apply for an object whose every given field already has the given value (labels and
+   * annotations included; lists compared whole): it is reported `unchanged` after one GET, and
+   * the server sees no write at all. What a controller wants on a resync. Such an object's fields
+   * are not taken into this field manager's ownership when another manager set them.
+   * @default false
+   */
+  readonly skipUnchanged?: boolean;
 }
 
 /**
@@ -162,8 +170,10 @@ async function applyOne(
     retryUnservedAfterOutage: true,
   } as const;
   let before: string | undefined;
+  let live: unknown;
   try {
     const current = await ctx.transport.request({ ...base, method: 'GET' });
+    live = current.body;
     before = (current.body as { metadata?: { resourceVersion?: string } }).metadata
       ?.resourceVersion;
   } catch (e) {
@@ -177,6 +187,15 @@ async function applyOne(
     ...rest,
     metadata: { ...metadata, ...(namespace === undefined ? {} : { namespace }) },
   };
+  if (options.skipUnchanged === true && before !== undefined && holds(live, body))
+    return {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      name: object.metadata.name,
+      ...(namespace === undefined ? {} : { namespace }),
+      action: 'unchanged',
+      resourceVersion: before,
+    };
   const res = await ctx.transport.request({
     ...base,
     method: 'PATCH',
@@ -198,4 +217,26 @@ async function applyOne(
     action: before === undefined ? 'created' : before === after ? 'unchanged' : 'changed',
     resourceVersion: after,
   };
+}
+
+/**
+ * True when `live` has every field of `wanted` with the same value: objects compared key by key
+ * (extra live keys allowed), lists and scalars compared whole.
+ *
+ * @internal
+ */
+export function holds(live: unknown, wanted: unknown): boolean {
+  if (Array.isArray(wanted))
+    return (
+      Array.isArray(live) &&
+      live.length === wanted.length &&
+      wanted.every((w, i) => holds(live[i], w) && holds(w, live[i]))
+    );
+  if (typeof wanted === 'object' && wanted !== null) {
+    if (typeof live !== 'object' || live === null || Array.isArray(live)) return false;
+    return Object.entries(wanted).every(
+      ([k, v]) => v === undefined || holds((live as Record<string, unknown>)[k], v),
+    );
+  }
+  return live === wanted;
 }

@@ -38,6 +38,21 @@ export {
   type ServiceAccountEcrAccessInit,
 } from './service-accounts.ts';
 export {
+  createEventRecorder,
+  type EventInit,
+  type EventRecorder,
+  type EventRecorderInit,
+  type EventSubject,
+} from './events.ts';
+export {
+  objectKey,
+  startInformer,
+  type Informer,
+  type InformerInit,
+  type ObjectWithMeta,
+} from './informer.ts';
+export { createWorkQueue, type WorkQueue, type WorkQueueInit } from './work-queue.ts';
+export {
   startLeaderElection,
   type LeaderElectionInit,
   type LeaderElector,

@@ -17,8 +17,8 @@ export interface EnsureNamespaceOptions extends KubeCallOptions {
 }
 
 /**
- * Makes sure a namespace exists: creates it, or leaves an existing one untouched (no write, so
- * its resourceVersion stays the same however often this runs).
+ * Makes sure a namespace exists: creates it, or leaves an existing one untouched (one GET and no
+ * write, so its resourceVersion stays the same however often this runs).
  *
  * A create rather than a server-side apply: the API server (v1.37) stores a Namespace created by
  * apply without managedFields, so the next apply of the same Namespace writes once to adopt
@@ -32,6 +32,14 @@ export async function ensureNamespace(
 ): Promise<ApplyResult> {
   const ctx = await callContext(options);
   const base = { idempotent: true, deadline: ctx.deadline, signal: ctx.signal } as const;
+  const path = `/api/v1/namespaces/${encodeURIComponent(name)}`;
+  // Read first: a namespace that exists (the usual case) costs one GET and no write.
+  try {
+    const res = await ctx.transport.request({ ...base, method: 'GET', path });
+    return result(name, 'unchanged', res.body);
+  } catch (e) {
+    if (!(isKubeApiError(e) && e.status === 404)) throw e;
+  }
   try {
     const res = await ctx.transport.request({
       ...base,
@@ -42,13 +50,10 @@ export async function ensureNamespace(
     });
     return result(name, 'created', res.body);
   } catch (e) {
+    // Created by someone else since the GET.
     if (!(isKubeApiError(e) && e.status === 409 && e.reason === 'AlreadyExists')) throw e;
   }
-  const res = await ctx.transport.request({
-    ...base,
-    method: 'GET',
-    path: `/api/v1/namespaces/${encodeURIComponent(name)}`,
-  });
+  const res = await ctx.transport.request({ ...base, method: 'GET', path });
   return result(name, 'unchanged', res.body);
 }
 
@@ -84,6 +89,8 @@ export interface InstallCredentialProviderInit extends Omit<KubeCallOptions, 'ku
   readonly fieldManager?: string;
   /** Take over fields another manager owns. @default false */
   readonly force?: boolean;
+  /** Send no write for an object that already holds what is given (see `ApplyOptions`). @default false */
+  readonly skipUnchanged?: boolean;
 }
 
 /**
@@ -111,7 +118,12 @@ export async function installCredentialProvider(
 ): Promise<InstallCredentialProviderResult> {
   const common = {
     fieldManager: init.fieldManager ?? DEFAULT_FIELD_MANAGER,
-    ...dropUndefined({ force: init.force, signal: init.signal, timeoutMs: init.timeoutMs }),
+    ...dropUndefined({
+      force: init.force,
+      signal: init.signal,
+      timeoutMs: init.timeoutMs,
+      skipUnchanged: init.skipUnchanged,
+    }),
   };
   const target = init.target ?? init.management;
   const secretNamespace = await ensureNamespace(init.secret.metadata.namespace, {
