@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import {
   isCredprovError,
@@ -7,6 +8,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromRolesAnywhere } from './from-roles-anywhere.ts';
 import {
+  checkClusterCaCertificate,
   ensureRolesAnywhereSetup,
   teardownRolesAnywhereSetup,
   type RolesAnywhereSetupInit,
@@ -190,6 +192,30 @@ describe('ensureRolesAnywhereSetup against moto IAM and the emulator', () => {
     expect(String(e)).toMatch(message);
   });
 
+  it.each([
+    ['the test CA', () => testPki().caCert],
+    ['an intermediate CA', () => testPki().intermediateCert],
+    ['an RSA leaf', () => testPki().rsaCert],
+    ['an EC leaf', () => testPki().ecCert],
+    ['a CA:TRUE certificate whose keyUsage lacks keyCertSign', () => caWithout('keyCertSign')],
+    ['a CA:TRUE certificate with no keyUsage', () => caWithout('keyUsage')],
+  ])('judges %s as the emulator’s CreateTrustAnchor does', async (_name, pem) => {
+    const cert = pem();
+    const local = checkClusterCaCertificate(cert).length === 0;
+    const remote = await control('POST', '/trustanchors', {
+      name: `judge-${Math.random().toString(36).slice(2)}`,
+      source: { sourceType: 'CERTIFICATE_BUNDLE', sourceData: { x509CertificateData: cert } },
+      enabled: false,
+    }).then(
+      () => true,
+      (e: unknown) => {
+        expect(String(e)).toMatch(/must be a CA certificate with keyCertSign/);
+        return false;
+      },
+    );
+    expect(local).toBe(remote);
+  });
+
   it('refuses names IAM Roles Anywhere or IAM would reject, saying the rule', async () => {
     const e = await ensureRolesAnywhereSetup(
       init({ trustAnchorName: 'eksa.mgmt', roleName: 'bad role' }),
@@ -349,3 +375,29 @@ describe('ensureRolesAnywhereSetup in an account whose lists take several pages'
     expect(await listAll('/profiles', 'profiles')).toHaveLength(5);
   });
 });
+
+/** A self-signed CA:TRUE certificate made by openssl without keyCertSign, or without any keyUsage. */
+function caWithout(what: 'keyCertSign' | 'keyUsage'): string {
+  return execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      '/dev/null',
+      '-subj',
+      '/CN=judge',
+      '-days',
+      '30',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      ...(what === 'keyUsage' ? [] : ['-addext', 'keyUsage=critical,digitalSignature']),
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+}

@@ -130,7 +130,8 @@ export interface RolesAnywhereSetup {
 
 /**
  * The problems with a cluster CA given as a trust anchor, at path `caCertificatePem`: not PEM,
- * more than one certificate, not a CA (a leaf), unparseable. Empty when it is one CA certificate.
+ * more than one certificate, not a CA (a leaf), a CA without keyCertSign in a keyUsage extension
+ * (which IAM Roles Anywhere refuses), unparseable. Empty when it is one CA certificate.
  *
  * @public
  */
@@ -146,14 +147,47 @@ export function checkClusterCaCertificate(pem: string): ValidationIssue[] {
     return at(`holds ${blocks.length} certificates; pass the cluster CA alone`);
   try {
     const cert = new X509Certificate(blocks[0]?.pem ?? '');
+    const subject = cert.subject.replace(/\n/g, ', ');
     if (!cert.ca)
       return at(
-        `is not a CA certificate (subject "${cert.subject.replace(/\n/g, ', ')}"): pass the cluster CA, not a leaf`,
+        `is not a CA certificate (subject "${subject}"): pass the cluster CA, not a leaf (IAM Roles Anywhere takes a trust anchor only with basicConstraints CA:TRUE and keyCertSign in its keyUsage)`,
+      );
+    // OpenSSL (cert.ca) lets a CA without a keyUsage extension sign; IAM Roles Anywhere requires
+    // the extension, with keyCertSign in it.
+    if (!keyUsageAllowsCertSign(cert.raw))
+      return at(
+        `is a CA certificate without a keyUsage extension (subject "${subject}"): IAM Roles Anywhere requires keyUsage with keyCertSign in a trust anchor`,
       );
   } catch {
     return at('holds a certificate that does not parse');
   }
   return [];
+}
+
+/** The DER of the keyUsage extension's OID (2.5.29.15). */
+const KEY_USAGE_OID = Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x0f]);
+
+/**
+ * Whether a certificate's DER has a keyUsage extension with keyCertSign (bit 5): the extension
+ * is `SEQUENCE { OID 2.5.29.15, [BOOLEAN critical], OCTET STRING { BIT STRING } }`. Node's
+ * X509Certificate does not expose key usage, hence this reading of the few bytes that hold it.
+ */
+function keyUsageAllowsCertSign(der: Buffer): boolean {
+  let at = der.indexOf(KEY_USAGE_OID);
+  while (at >= 0) {
+    let i = at + KEY_USAGE_OID.length;
+    if (der[i] === 0x01 && der[i + 1] === 0x01) i += 3; // critical
+    // OCTET STRING (short length) holding BIT STRING: 03 len unused-bits first-byte ...
+    if (der[i] === 0x04 && der[i + 2] === 0x03) {
+      const length = der[i + 3] ?? 0;
+      if (length >= 2) {
+        const first = der[i + 5] ?? 0;
+        return (first & 0x04) !== 0;
+      }
+    }
+    at = der.indexOf(KEY_USAGE_OID, at + 1);
+  }
+  return false;
 }
 
 interface Clients {

@@ -115,9 +115,10 @@ export async function applyObjects<T extends KubeObject>(
   return results;
 }
 
-function checkObjects(objects: readonly KubeObject[], fieldManager: string): void {
+/** The problems with objects to apply (`fieldManager` checked too) or delete (`fieldManager` null). */
+function checkObjects(objects: readonly KubeObject[], fieldManager: string | null): void {
   const issues: ValidationIssue[] = [];
-  if (typeof fieldManager !== 'string' || fieldManager === '') {
+  if (fieldManager !== null && (typeof fieldManager !== 'string' || fieldManager === '')) {
     issues.push({
       path: 'fieldManager',
       code: ISSUE_CODES.REQUIRED,
@@ -145,7 +146,11 @@ function checkObjects(objects: readonly KubeObject[], fieldManager: string): voi
       });
     }
   });
-  if (issues.length > 0) throw new ValidationError('cannot apply these objects', issues);
+  if (issues.length > 0)
+    throw new ValidationError(
+      `cannot ${fieldManager === null ? 'delete' : 'apply'} these objects`,
+      issues,
+    );
 }
 
 async function applyOne(
@@ -239,4 +244,69 @@ export function holds(live: unknown, wanted: unknown): boolean {
     );
   }
   return live === wanted;
+}
+
+/**
+ * What deleting one object did.
+ *
+ * @public
+ */
+export interface DeleteResult {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  /** `deleted`, or `absent` when there was nothing to delete. */
+  readonly action: 'deleted' | 'absent';
+}
+
+/**
+ * Deletes objects (the inverse of {@link applyObjects}), in order, one at a time. An object that
+ * is not there is reported `absent`, so running the same call again is safe. Requests that fail
+ * because the server is unreachable or answers 429/5xx are retried until `timeoutMs`.
+ *
+ * @throws `ValidationError` (from `@eksa-credprov/core`) for objects without apiVersion, kind or
+ * name; {@link KubeApiError} for what the server refused (RBAC, say).
+ * @public
+ */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- as applyObjects
+export async function deleteObjects<T extends KubeObject>(
+  objects: readonly T[],
+  options: KubeCallOptions = {},
+): Promise<DeleteResult[]> {
+  checkObjects(objects, null);
+  const ctx = await callContext(options);
+  const defaultNamespace =
+    ctx.kc.getContextObject(ctx.kc.getCurrentContext())?.namespace ?? 'default';
+  const results: DeleteResult[] = [];
+  for (const object of objects) {
+    const info = await resourceFor(ctx, object.apiVersion, object.kind);
+    const namespace = info.namespaced ? (object.metadata.namespace ?? defaultNamespace) : undefined;
+    const where = {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      name: object.metadata.name,
+      ...(namespace === undefined ? {} : { namespace }),
+    };
+    try {
+      await ctx.transport.request({
+        method: 'DELETE',
+        path: objectPath(info, {
+          apiVersion: object.apiVersion,
+          namespace,
+          name: object.metadata.name,
+        }),
+        query: { propagationPolicy: 'Background' },
+        idempotent: true,
+        deadline: ctx.deadline,
+        signal: ctx.signal,
+        retryUnservedAfterOutage: true,
+      });
+      results.push({ ...where, action: 'deleted' });
+    } catch (e) {
+      if (!(isKubeApiError(e) && e.status === 404 && e.reason === 'NotFound')) throw e;
+      results.push({ ...where, action: 'absent' });
+    }
+  }
+  return results;
 }

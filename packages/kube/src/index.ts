@@ -4,7 +4,14 @@
 // First: refuse an unsupported Node.js before any dependency runs (see core's node-version.cjs).
 import '@eksa-credprov/core/node-version';
 
-export { applyObjects, type ApplyOptions, type ApplyResult, type KubeObject } from './apply.ts';
+export {
+  applyObjects,
+  deleteObjects,
+  type ApplyOptions,
+  type ApplyResult,
+  type DeleteResult,
+  type KubeObject,
+} from './apply.ts';
 export {
   EKSA_SYSTEM_NAMESPACE,
   getClusterCaCertificate,
