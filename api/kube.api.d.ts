@@ -19,6 +19,7 @@ interface ApplyOptions extends KubeCallOptions {
     readonly force?: boolean;
     readonly dryRun?: boolean;
     readonly concurrency?: number;
+    readonly skipUnchanged?: boolean;
 }
 interface ApplyResult {
     readonly apiVersion: string;
@@ -29,6 +30,14 @@ interface ApplyResult {
     readonly resourceVersion: string;
 }
 declare function applyObjects<T extends KubeObject>(objects: readonly T[], options: ApplyOptions): Promise<ApplyResult[]>;
+interface DeleteResult {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly name: string;
+    readonly namespace?: string;
+    readonly action: "deleted" | "absent";
+}
+declare function deleteObjects<T extends KubeObject>(objects: readonly T[], options?: KubeCallOptions): Promise<DeleteResult[]>;
 declare const EKSA_SYSTEM_NAMESPACE = "eksa-system";
 declare function getClusterCaCertificate(clusterName: string, options?: KubeCallOptions): Promise<string>;
 declare function getWorkloadClusterKubeConfig(clusterName: string, options?: KubeCallOptions): Promise<KubeConfig>;
@@ -58,6 +67,7 @@ interface InstallCredentialProviderInit extends Omit<KubeCallOptions, "kubeConfi
     readonly secret: Secret;
     readonly fieldManager?: string;
     readonly force?: boolean;
+    readonly skipUnchanged?: boolean;
 }
 interface InstallCredentialProviderResult {
     readonly secretNamespace: ApplyResult;
@@ -132,6 +142,88 @@ declare function removeServiceAccountEcrAccess(init: Omit<ServiceAccountEcrAcces
     readonly serviceAccounts: number;
     readonly rbac: number;
 }>;
+interface EventSubject {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly metadata: {
+        readonly name: string;
+        readonly namespace?: string;
+        readonly uid?: string;
+        readonly resourceVersion?: string;
+    };
+}
+interface EventInit {
+    readonly type: "Normal" | "Warning";
+    readonly reason: string;
+    readonly action: string;
+    readonly note: string;
+}
+interface EventRecorderInit {
+    readonly kubeConfig?: KubeConfig;
+    readonly reportingController: string;
+    readonly reportingInstance: string;
+    readonly seriesWindowMs?: number;
+    readonly onError?: (error: unknown) => void;
+}
+interface EventRecorder {
+    record(subject: EventSubject, event: EventInit): Promise<void>;
+}
+declare function createEventRecorder(init: EventRecorderInit): EventRecorder;
+interface ObjectWithMeta {
+    readonly metadata?: {
+        readonly name?: string;
+        readonly namespace?: string;
+        readonly resourceVersion?: string;
+    };
+}
+interface InformerInit<T extends ObjectWithMeta> {
+    readonly kubeConfig?: KubeConfig;
+    readonly path: string;
+    readonly labelSelector?: string;
+    readonly fieldSelector?: string;
+    readonly pageSize?: number;
+    readonly resyncMs?: number;
+    readonly onAdd?: (object: T) => void;
+    readonly onUpdate?: (old: T, object: T) => void;
+    readonly onDelete?: (object: T) => void;
+    readonly onError?: (error: unknown) => void;
+    readonly signal?: AbortSignal;
+}
+interface Informer<T extends ObjectWithMeta> {
+    get(key: string): T | undefined;
+    list(): T[];
+    keys(): string[];
+    readonly hasSynced: boolean;
+    readonly synced: Promise<void>;
+    readonly resourceVersion: string;
+    readonly lists: number;
+    stop(): Promise<void>;
+    readonly done: Promise<void>;
+}
+declare function objectKey(object: ObjectWithMeta): string;
+declare function startInformer<T extends ObjectWithMeta>(init: InformerInit<T>): Informer<T>;
+interface WorkQueueInit {
+    readonly process: (key: string, signal: AbortSignal) => Promise<void | {
+        readonly requeueAfterMs?: number;
+    }>;
+    readonly concurrency?: number;
+    readonly baseDelayMs?: number;
+    readonly maxDelayMs?: number;
+    readonly onError?: (key: string, error: unknown, failures: number) => void;
+}
+interface WorkQueue {
+    add(key: string): void;
+    addAfter(key: string, delayMs: number): void;
+    addRateLimited(key: string): void;
+    forget(key: string): void;
+    failures(key: string): number;
+    readonly depth: number;
+    readonly delayed: number;
+    readonly active: number;
+    idle(): Promise<void>;
+    shutDown(): Promise<void>;
+}
+declare function createWorkQueue(init: WorkQueueInit): WorkQueue;
 interface LeaderElectionInit {
     readonly kubeConfig?: KubeConfig;
     readonly namespace: string;
@@ -152,5 +244,5 @@ interface LeaderElector {
     stop(): Promise<void>;
 }
 declare function startLeaderElection(init: LeaderElectionInit): LeaderElector;
-export { DEFAULT_FIELD_MANAGER, EKSA_SYSTEM_NAMESPACE, KubeApiError, applyObjects, deletePackage, ensureNamespace, ensureServiceAccountEcrAccess, formatPackageTable, getClusterCaCertificate, getPackage, getWorkloadClusterKubeConfig, humanDuration, installCredentialProvider, isKubeApiError, listPackages, loadKubeConfig, removeServiceAccountEcrAccess, startLeaderElection, waitForPackage };
-export type { ApplyOptions, ApplyResult, EnsureNamespaceOptions, InstallCredentialProviderInit, InstallCredentialProviderResult, KubeCallOptions, KubeObject, LeaderElectionInit, LeaderElector, ListPackagesOptions, LoadKubeConfigOptions, PackageInfo, PackageOptions, ServiceAccountEcrAccess, ServiceAccountEcrAccessInit, WaitForPackageOptions };
+export { DEFAULT_FIELD_MANAGER, EKSA_SYSTEM_NAMESPACE, KubeApiError, applyObjects, createEventRecorder, createWorkQueue, deleteObjects, deletePackage, ensureNamespace, ensureServiceAccountEcrAccess, formatPackageTable, getClusterCaCertificate, getPackage, getWorkloadClusterKubeConfig, humanDuration, installCredentialProvider, isKubeApiError, listPackages, loadKubeConfig, objectKey, removeServiceAccountEcrAccess, startInformer, startLeaderElection, waitForPackage };
+export type { ApplyOptions, ApplyResult, DeleteResult, EnsureNamespaceOptions, EventInit, EventRecorder, EventRecorderInit, EventSubject, Informer, InformerInit, InstallCredentialProviderInit, InstallCredentialProviderResult, KubeCallOptions, KubeObject, LeaderElectionInit, LeaderElector, ListPackagesOptions, LoadKubeConfigOptions, ObjectWithMeta, PackageInfo, PackageOptions, ServiceAccountEcrAccess, ServiceAccountEcrAccessInit, WaitForPackageOptions, WorkQueue, WorkQueueInit };

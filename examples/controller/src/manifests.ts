@@ -39,6 +39,13 @@ export interface ManifestObject {
   readonly [field: string]: unknown;
 }
 
+/**
+ * Node.js options the Deployment runs the controller with: young-generation semi-spaces of 4 MB
+ * instead of 16. Measured with 1,000 clusters (docs/benchmarks.md): peak RSS 334 MB to 248 MB,
+ * and faster (17.0 s to converge instead of 20–22 s), as a controller's garbage is short-lived.
+ */
+export const CONTROLLER_NODE_OPTIONS = '--max-semi-space-size=4';
+
 /** The name of the ServiceAccount, roles and Deployment. */
 export const CONTROLLER_NAME = 'eksa-credprov-controller';
 
@@ -165,6 +172,7 @@ export function createControllerManifests(init: ControllerManifestsInit): Manife
                     name: 'POD_NAMESPACE',
                     valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
                   },
+                  { name: 'NODE_OPTIONS', value: CONTROLLER_NODE_OPTIONS },
                 ],
                 ...(init.awsEnvSecret === undefined
                   ? {}

@@ -115,7 +115,6 @@ const word = (action: string): string => (action === 'changed' ? 'updated' : act
 export function createReconciler(deps: ReconcilerDeps): {
   reconcile: (key: string, signal: AbortSignal) => Promise<ReconcileOutcome>;
 } {
-  const kubeConfigs = new Map<string, { text: string; kc: KubeConfig }>();
   /** Clusters this process has reported on (an "unchanged" event is said once per process). */
   const reported = new Set<string>();
   const call = (signal: AbortSignal): { timeoutMs: number; signal: AbortSignal } => ({
@@ -123,19 +122,18 @@ export function createReconciler(deps: ReconcilerDeps): {
     signal,
   });
 
-  /** The workload cluster's kubeconfig, the same object while unchanged (its connections reused). */
-  const targetOf = async (cluster: Cluster, signal: AbortSignal): Promise<KubeConfig> => {
-    if (selfManaged(cluster)) return deps.management;
-    const kc = await getWorkloadClusterKubeConfig(cluster.metadata.name, {
-      kubeConfig: deps.management,
-      ...call(signal),
-    });
-    const text = kc.exportConfig();
-    const cached = kubeConfigs.get(cluster.metadata.name);
-    if (cached?.text === text) return cached.kc;
-    kubeConfigs.set(cluster.metadata.name, { text, kc });
-    return kc;
-  };
+  /**
+   * The workload cluster's kubeconfig, read afresh each time and not kept: with a thousand
+   * clusters, a connection pool (and its TLS context) kept per cluster would cost more memory
+   * than the one GET and TLS handshake per reconcile it saves. Idle connections close after 5 s.
+   */
+  const targetOf = async (cluster: Cluster, signal: AbortSignal): Promise<KubeConfig> =>
+    selfManaged(cluster)
+      ? deps.management
+      : getWorkloadClusterKubeConfig(cluster.metadata.name, {
+          kubeConfig: deps.management,
+          ...call(signal),
+        });
 
   /** Writes (server-side apply, as this controller) our finalizer and record, or drops both. */
   const claim = async (
@@ -317,7 +315,6 @@ export function createReconciler(deps: ReconcilerDeps): {
       for (const [what, deleted] of Object.entries(gone))
         if (deleted) said.push(`${what === 'trustAnchor' ? 'trust anchor' : what} deleted`);
     }
-    kubeConfigs.delete(name);
     return said;
   };
 

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyObjects, ensureNamespace } from '@eksa-credprov/kube';
 import { awsTestEnv, kubeConfigFor, kubeRequest, testEnv } from '@eksa-credprov/testenv';
-import { createControllerManifests } from './manifests.ts';
+import { CONTROLLER_NODE_OPTIONS, createControllerManifests } from './manifests.ts';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
 const admin = kubeConfigFor('admin');
@@ -234,6 +234,8 @@ export function spawnController(init: {
   const child = spawn(
     process.execPath,
     [
+      // As the Deployment runs it (NODE_OPTIONS).
+      ...CONTROLLER_NODE_OPTIONS.split(' '),
       '--conditions=@eksa-credprov/source',
       MAIN,
       `--kubeconfig=${init.kubeconfig}`,

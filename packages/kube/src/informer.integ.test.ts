@@ -280,6 +280,24 @@ describe('startInformer on the real API server', () => {
     await informer.stop();
   }, 240_000);
 
+  it('keeps a quiet watch open past the idle-connection timeout (5 s) of the transport', async () => {
+    const prefix = uniqueName('q');
+    const { log, errors, handlers } = recording();
+    const informer = startInformer<ConfigMap>({
+      kubeConfig: kubeConfigFor('admin'),
+      path: `/api/v1/namespaces/${namespace}/configmaps`,
+      ...handlers,
+    });
+    informers.push(informer);
+    await informer.synced;
+    await new Promise((r) => setTimeout(r, 7000));
+    await cm(`${prefix}-late`);
+    await until(() => log.includes(`add ${prefix}-late`));
+    expect(errors).toEqual([]);
+    expect(informer.lists).toBe(1);
+    await informer.stop();
+  });
+
   it('re-delivers every object on resync as an update with the same object', async () => {
     const prefix = uniqueName('s');
     await cm(`${prefix}-a`);

@@ -9,7 +9,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { createSecureContext } from 'node:tls';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { CredprovError, ERROR_CODES, isCredprovError, dropUndefined } from '@eksa-credprov/core';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, hintFor, type KubeStatusInfo } from './errors.ts';
@@ -70,6 +70,7 @@ const RETRY_CODES = new Set([
 ]);
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 const ATTEMPT_TIMEOUT_MS = 30_000;
+const IDLE_SOCKET_MS = 5_000;
 
 class AttemptError extends Error {
   readonly retryable: boolean;
@@ -98,22 +99,14 @@ async function createTransport(kc: KubeConfig): Promise<Transport> {
   }
   const tls = await httpsOptions(kc);
   const secure = url.protocol === 'https:';
-  const agentOptions = {
-    keepAlive: true,
-    maxSockets: 32,
-    ...dropUndefined({
-      ca: tls.ca,
-      cert: tls.cert,
-      key: tls.key,
-      rejectUnauthorized: tls.rejectUnauthorized,
-      servername: tls.servername,
-    }),
-  };
+
+  let secureContext: SecureContext | undefined;
   if (secure) {
     // The certificate, key and CA are read here, once, so that a bad one is said as such (Node's
-    // own error is OpenSSL's, such as "error:1E08010C:DECODER routines::unsupported").
+    // own error is OpenSSL's, such as "error:1E08010C:DECODER routines::unsupported"); and every
+    // connection shares this context, where Node would otherwise parse them again for each.
     try {
-      createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key });
+      secureContext = createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key });
     } catch (e) {
       const reason = (e as { reason?: unknown }).reason;
       throw new CredprovError({
@@ -122,6 +115,18 @@ async function createTransport(kc: KubeConfig): Promise<Transport> {
       });
     }
   }
+  const agentOptions = {
+    keepAlive: true,
+    maxSockets: 32,
+    // Idle keep-alive connections close after this long (Node's own global agent waits 5 s): a
+    // program that talks to many clusters (a fleet controller) does not hold one open to each.
+    timeout: IDLE_SOCKET_MS,
+    ...dropUndefined({
+      secureContext,
+      rejectUnauthorized: tls.rejectUnauthorized,
+      servername: tls.servername,
+    }),
+  };
   // With a proxy-url, client-node's own agent (HTTP CONNECT or SOCKS, per the URL's scheme) carries
   // the same TLS settings through the proxy, as kubectl does.
   const agent =
@@ -129,7 +134,7 @@ async function createTransport(kc: KubeConfig): Promise<Transport> {
       ? tls.agent
       : secure
         ? new https.Agent(agentOptions)
-        : new http.Agent({ keepAlive: true, maxSockets: 32 });
+        : new http.Agent({ keepAlive: true, maxSockets: 32, timeout: IDLE_SOCKET_MS });
   let headers = credentialHeaders(tls);
   const refreshCredentials = async (): Promise<void> => {
     headers = credentialHeaders(await httpsOptions(kc));
