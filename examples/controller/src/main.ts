@@ -118,6 +118,14 @@ if (argv[0] === 'manifests') {
   const renewDeadlineMs = duration('renew-deadline', values['renew-deadline']);
   const retryPeriodMs = duration('retry-period', values['retry-period']);
   const resyncMs = duration('resync', values.resync);
+  // client-go's rules, said in terms of the flags.
+  const [lease, renew, retry] = [
+    leaseDurationMs ?? 15_000,
+    renewDeadlineMs ?? 10_000,
+    retryPeriodMs ?? 2_000,
+  ];
+  if (!(lease > renew)) fail('--lease-duration must be longer than --renew-deadline');
+  if (!(renew > retry * 1.2)) fail('--renew-deadline must be longer than 1.2 × --retry-period');
   const concurrency = count('concurrency', values.concurrency);
   const metricsPort = count('metrics-port', values['metrics-port']);
   let controller;

@@ -123,9 +123,9 @@ export function createReconciler(deps: ReconcilerDeps): {
   });
 
   /**
-   * The workload cluster's kubeconfig, read afresh each time and not kept: with a thousand
-   * clusters, a connection pool (and its TLS context) kept per cluster would cost more memory
-   * than the one GET and TLS handshake per reconcile it saves. Idle connections close after 5 s.
+   * The workload cluster's kubeconfig, read afresh each time and not kept: kept, each cluster's
+   * parsed kubeconfig and connection pool (about 55 KB with its TLS context) would grow with the
+   * fleet, to save one GET and one TLS handshake per reconcile. Idle connections close after 5 s.
    */
   const targetOf = async (cluster: Cluster, signal: AbortSignal): Promise<KubeConfig> =>
     selfManaged(cluster)
@@ -168,10 +168,9 @@ export function createReconciler(deps: ReconcilerDeps): {
     cluster: Cluster,
     intent: ClusterIntent,
     signal: AbortSignal,
-  ): Promise<{ record: AppliedRecord; said: string[]; changed: boolean }> => {
+  ): Promise<{ record: AppliedRecord; said: string[] }> => {
     const name = cluster.metadata.name;
     const said: string[] = [];
-    let changed = false;
     let secret: Secret;
     let profile: string | undefined;
     if (intent.mode === 'secret') {
@@ -212,7 +211,6 @@ export function createReconciler(deps: ReconcilerDeps): {
       });
       for (const [what, action] of Object.entries(ra.actions))
         if (action !== 'unchanged') {
-          changed = true;
           said.push(`${what === 'trustAnchor' ? 'trust anchor' : what} ${word(action)}`);
         }
       secret = createRolesAnywhereSecret({
@@ -255,9 +253,8 @@ export function createReconciler(deps: ReconcilerDeps): {
     )
       .filter(([, result]) => result.action !== 'unchanged')
       .map(([what, result]) => `${what} ${word(result.action)}`);
-    if (written.length > 0) changed = true;
     said.unshift(...written);
-    return { record: recordFor(intent, name, secret.metadata.name), said, changed };
+    return { record: recordFor(intent, name, secret.metadata.name), said };
   };
 
   /** Removes what a record says was set up (each step tolerates what is already gone). */
@@ -370,7 +367,7 @@ export function createReconciler(deps: ReconcilerDeps): {
     // What the Cluster records after this claim (a previous record stays until replaced below).
     const onCluster = ours ? applied : (applied ?? wanted);
     if (!ours) await claim(cluster, onCluster, signal);
-    let outcome: { record: AppliedRecord; said: string[]; changed: boolean };
+    let outcome: { record: AppliedRecord; said: string[] };
     try {
       outcome = await setUp(cluster, intent, signal);
     } catch (e) {
