@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createAwsCredentialsSecret } from '../packages/core/src/index.ts';
 import { applyObjects } from '../packages/kube/src/index.ts';
-import { kubeConfigFor, kubeRequest } from '../packages/testenv/src/index.ts';
+import { kubeConfigFor, kubeRequest, makeCaCertificate } from '../packages/testenv/src/index.ts';
 import { configureClusters } from '../examples/automation/src/configure-clusters.ts';
 import {
   CREDENTIALS_ANNOTATION,
@@ -19,7 +19,6 @@ import {
 import {
   createClusters,
   installController,
-  makeCa,
   metricValue,
   spawnController,
   until,
@@ -112,7 +111,7 @@ async function measure(n: number, mode: 'secret' | 'roles-anywhere'): Promise<Ro
         [CREDENTIALS_ANNOTATION]: mode === 'secret' ? 'secret:aws-keys' : 'roles-anywhere',
         [TARGET_NAMESPACE_ANNOTATION]: `t-${name}`,
       },
-      ...(mode === 'secret' ? {} : { ca: makeCa(name) }),
+      ...(mode === 'secret' ? {} : { ca: makeCaCertificate(name) }),
     };
   });
   process.stderr.write(`bench: creating ${String(n)} ${mode} Clusters\n`);

@@ -17,6 +17,7 @@ import {
   kubeConfigFor,
   kubeRequest,
   listAll,
+  makeCaCertificate,
   uniqueName,
 } from '@eksa-credprov/testenv';
 import {
@@ -31,7 +32,6 @@ import {
   createClusters,
   get,
   installController,
-  makeCa,
   metricValue,
   spawnController,
   until,
@@ -205,7 +205,7 @@ describe('eksa-credprov-controller', () => {
   it('configures a secret: cluster and a roles-anywhere cluster exactly as the SDK’s functions would', async () => {
     const keys = `k-${run}`;
     const ra = `r-${run}`;
-    const ca = makeCa(ra);
+    const ca = makeCaCertificate(ra);
     await createClusters([
       {
         name: keys,
@@ -356,7 +356,7 @@ describe('eksa-credprov-controller', () => {
           [CREDENTIALS_ANNOTATION]: 'roles-anywhere',
           [TARGET_NAMESPACE_ANNOTATION]: `t-${deleted}`,
         },
-        ca: makeCa(deleted),
+        ca: makeCaCertificate(deleted),
       },
       {
         name: optedOut,
@@ -424,7 +424,7 @@ describe('eksa-credprov-controller', () => {
           [CREDENTIALS_ANNOTATION]: 'roles-anywhere',
           [TARGET_NAMESPACE_ANNOTATION]: `t-${badCa}`,
         },
-        ca: makeCa(badCa, { keyCertSign: false }),
+        ca: makeCaCertificate(badCa, { keyUsage: 'no-cert-sign' }),
       },
       {
         name: invalid,
@@ -502,7 +502,7 @@ describe('eksa-credprov-controller', () => {
           [CREDENTIALS_ANNOTATION]: ra ? 'roles-anywhere' : 'secret:aws-keys',
           [TARGET_NAMESPACE_ANNOTATION]: `t-${name}`,
         },
-        ...(ra ? { ca: makeCa(name) } : {}),
+        ...(ra ? { ca: makeCaCertificate(name) } : {}),
       };
     });
     await createClusters(fleet);
@@ -563,7 +563,7 @@ describe('eksa-credprov-controller', () => {
           [CREDENTIALS_ANNOTATION]: 'roles-anywhere',
           [TARGET_NAMESPACE_ANNOTATION]: `t-${name}`,
         },
-        ca: makeCa(name),
+        ca: makeCaCertificate(name),
       };
     });
     const a = start('replica-a');
@@ -620,7 +620,7 @@ describe('eksa-credprov-controller', () => {
           [CREDENTIALS_ANNOTATION]: i % 4 === 0 ? 'roles-anywhere' : 'secret:aws-keys',
           [TARGET_NAMESPACE_ANNOTATION]: `t-${name}`,
         },
-        ...(i % 4 === 0 ? { ca: makeCa(name) } : {}),
+        ...(i % 4 === 0 ? { ca: makeCaCertificate(name) } : {}),
       };
     });
     // A long lease, so that the outage does not also cost the leader its Lease.

@@ -5,7 +5,7 @@
  * testenv API server itself, each with its own target namespace), controller processes, and the
  * API server's own count of write requests.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -82,35 +82,6 @@ export async function installController(namespace: string): Promise<string> {
     { mode: 0o600 },
   );
   return file;
-}
-
-/** A fresh CA (EC P-256) as `openssl` makes one; `keyCertSign: false` makes one the emulator refuses. */
-export function makeCa(name: string, options: { keyCertSign?: boolean } = {}): string {
-  const usage =
-    options.keyCertSign === false ? 'critical,digitalSignature' : 'critical,keyCertSign,cRLSign';
-  return execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      '/dev/null',
-      '-subj',
-      `/CN=${name}`,
-      '-days',
-      '30',
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      `keyUsage=${usage}`,
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-  );
 }
 
 /** One fake workload cluster. */

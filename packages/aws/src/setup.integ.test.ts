@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import {
   isCredprovError,
@@ -13,7 +12,14 @@ import {
   teardownRolesAnywhereSetup,
   type RolesAnywhereSetupInit,
 } from './setup.ts';
-import { awsTestEnv, control, forwardingProxy, listAll, testPki } from '@eksa-credprov/testenv';
+import {
+  awsTestEnv,
+  control,
+  forwardingProxy,
+  listAll,
+  makeCaCertificate,
+  testPki,
+} from '@eksa-credprov/testenv';
 
 const credentials = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
@@ -197,8 +203,14 @@ describe('ensureRolesAnywhereSetup against moto IAM and the emulator', () => {
     ['an intermediate CA', () => testPki().intermediateCert],
     ['an RSA leaf', () => testPki().rsaCert],
     ['an EC leaf', () => testPki().ecCert],
-    ['a CA:TRUE certificate whose keyUsage lacks keyCertSign', () => caWithout('keyCertSign')],
-    ['a CA:TRUE certificate with no keyUsage', () => caWithout('keyUsage')],
+    [
+      'a CA:TRUE certificate whose keyUsage lacks keyCertSign',
+      () => makeCaCertificate('judge', { keyUsage: 'no-cert-sign' }),
+    ],
+    [
+      'a CA:TRUE certificate with no keyUsage',
+      () => makeCaCertificate('judge', { keyUsage: 'none' }),
+    ],
   ])('judges %s as the emulator’s CreateTrustAnchor does', async (_name, pem) => {
     const cert = pem();
     const local = checkClusterCaCertificate(cert).length === 0;
@@ -375,29 +387,3 @@ describe('ensureRolesAnywhereSetup in an account whose lists take several pages'
     expect(await listAll('/profiles', 'profiles')).toHaveLength(5);
   });
 });
-
-/** A self-signed CA:TRUE certificate made by openssl without keyCertSign, or without any keyUsage. */
-function caWithout(what: 'keyCertSign' | 'keyUsage'): string {
-  return execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      '/dev/null',
-      '-subj',
-      '/CN=judge',
-      '-days',
-      '30',
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      ...(what === 'keyUsage' ? [] : ['-addext', 'keyUsage=critical,digitalSignature']),
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-}

@@ -10,7 +10,7 @@ export {
   type TestEnvFile,
 } from './env.ts';
 export { killApiServer, kubeRequest, setPackageStatus } from './kube.ts';
-export { testFile, testPki, type TestPki } from './pki.ts';
+export { makeCaCertificate, testFile, testPki, type TestPki } from './pki.ts';
 export { rejectionOf } from './promises.ts';
 export {
   ECR_HOST,

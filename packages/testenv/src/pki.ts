@@ -224,3 +224,42 @@ export function testFile(name: string, text: string): string {
   writeFileSync(path, text, { mode: 0o600 });
   return path;
 }
+
+/**
+ * A fresh self-signed CA (EC P-256, 30 days) made by openssl, as a cluster's CA would be; with
+ * `keyUsage: 'no-cert-sign'` or `'none'`, a CA:TRUE certificate that IAM Roles Anywhere refuses
+ * as a trust anchor (keyUsage without keyCertSign, or no keyUsage at all).
+ */
+export function makeCaCertificate(
+  name: string,
+  options: { readonly keyUsage?: 'cert-sign' | 'no-cert-sign' | 'none' } = {},
+): string {
+  const usage = options.keyUsage ?? 'cert-sign';
+  return execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      '/dev/null',
+      '-subj',
+      `/CN=${name}`,
+      '-days',
+      '30',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      ...(usage === 'none'
+        ? []
+        : [
+            '-addext',
+            `keyUsage=critical,${usage === 'cert-sign' ? 'keyCertSign,cRLSign' : 'digitalSignature'}`,
+          ]),
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+}
