@@ -236,6 +236,7 @@ interface LeaderElectionInit {
     readonly onStartedLeading?: (signal: AbortSignal) => void;
     readonly onStoppedLeading?: () => void;
     readonly onNewLeader?: (identity: string) => void;
+    readonly onError?: (error: unknown) => void;
 }
 interface LeaderElector {
     readonly isLeader: boolean;

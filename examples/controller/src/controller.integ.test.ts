@@ -186,7 +186,7 @@ describe('eksa-credprov-controller', () => {
     const server = kc.getCurrentCluster()?.server ?? '';
     const ca = Buffer.from(kc.getCurrentCluster()?.caData ?? '', 'base64');
     const https = await import('node:https');
-    const status = (path: string): Promise<number> =>
+    const once = (path: string): Promise<number> =>
       new Promise((ok, fail) => {
         https
           .get(`${server}${path}`, { ca, headers: { Authorization: `Bearer ${token}` } }, (res) => {
@@ -195,6 +195,15 @@ describe('eksa-credprov-controller', () => {
           })
           .on('error', fail);
       });
+    // A 429 is the API server still filling a resource's watch cache after an earlier test
+    // restarted it ("storage is (re)initializing"): asked again, as every client does.
+    const status = async (path: string): Promise<number> => {
+      for (let attempt = 1; ; attempt++) {
+        const code = await once(path);
+        if (code !== 429 || attempt === 30) return code;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    };
     expect(await status('/api/v1/secrets')).toBe(403);
     expect(await status('/api/v1/namespaces/eksa-system/secrets')).toBe(403);
     expect(await status('/api/v1/namespaces/kube-system/secrets')).toBe(403);
@@ -293,6 +302,9 @@ describe('eksa-credprov-controller', () => {
       /Secret t-r-\S+\/aws-config created, Package eksa-packages-r-\S+\/my-credential-provider-package created, trust anchor created, role created, policy created, profile created/,
     );
     expect(metricValue(await leader.metrics(), 'eksa_credprov_controller_leader')).toBe(1);
+    for (const path of ['/healthz', '/readyz'])
+      expect((await fetch(`${await leader.metricsUrl}${path}`)).status, path).toBe(200);
+    expect((await fetch(`${await leader.metricsUrl}/nope`)).status).toBe(404);
     expect(
       metricValue(
         await leader.metrics(),
@@ -575,6 +587,8 @@ describe('eksa-credprov-controller', () => {
       'exactly one leader',
     );
     const [first, second] = (await leaderGauge(a)) === 1 ? [a, b] : [b, a];
+    // A standby is ready (its probe passes) while it does nothing.
+    expect((await fetch(`${await second.metricsUrl}/readyz`)).status).toBe(200);
     await createClusters(fleet);
     // Killed mid-way: some clusters done, some not.
     await until(

@@ -249,8 +249,12 @@ export async function startController(init: ControllerInit): Promise<Controller>
       maxDelayMs: init.maxRetryDelayMs ?? 300_000,
       process: async (key, queueSignal) => {
         const end = metrics.duration.startTimer();
-        const outcome = await reconcile(key, AbortSignal.any([signal, queueSignal]));
-        end();
+        let outcome;
+        try {
+          outcome = await reconcile(key, AbortSignal.any([signal, queueSignal]));
+        } finally {
+          end();
+        }
         if (outcome.result === 'ignored') {
           configured.delete(key);
         } else {
@@ -308,6 +312,7 @@ export async function startController(init: ControllerInit): Promise<Controller>
   };
 
   let leading: Promise<void> = Promise.resolve();
+  let lastElectionError = '';
   const elector: LeaderElector = startLeaderElection({
     kubeConfig: init.kubeConfig,
     namespace: init.namespace,
@@ -332,6 +337,18 @@ export async function startController(init: ControllerInit): Promise<Controller>
     },
     onNewLeader: (identity) => {
       log({ level: 'info', msg: 'leader', identity });
+    },
+    // Said once per distinct failure, not every retry period.
+    onError: (e) => {
+      const error = String(e);
+      if (error === lastElectionError) return;
+      lastElectionError = error;
+      log({
+        level: 'warn',
+        msg: 'leader election',
+        lease: `${init.namespace}/${LEASE_NAME}`,
+        error,
+      });
     },
   });
   const done = elector.done.then(async () => {

@@ -123,6 +123,33 @@ describe('startLeaderElection on a real Lease', () => {
     expect(a.leader).toBe('intruder');
   });
 
+  it('reports why it cannot take the Lease (no such namespace; no rights), and keeps trying', async () => {
+    const cases = [
+      {
+        kubeConfig: kubeConfigFor('admin'),
+        namespace: uniqueName('absent'),
+        message: /namespaces ".*" not found/,
+      },
+      { kubeConfig: kubeConfigFor('restricted'), namespace: 'kube-system', message: /forbidden/ },
+    ];
+    for (const c of cases) {
+      const errors: unknown[] = [];
+      const elector = startLeaderElection({
+        kubeConfig: c.kubeConfig,
+        namespace: c.namespace,
+        name: uniqueName('lease'),
+        identity: 'a',
+        ...FAST,
+        onError: (e) => errors.push(e),
+      });
+      running.push(elector);
+      await until(() => errors.length >= 2);
+      expect(String(errors[0])).toMatch(c.message);
+      expect(elector.isLeader).toBe(false);
+      await elector.stop();
+    }
+  });
+
   it('refuses durations client-go refuses, naming each', () => {
     let error: unknown;
     try {

@@ -44,6 +44,11 @@ export interface LeaderElectionInit {
   readonly onStoppedLeading?: () => void;
   /** Called whenever the observed leader changes (this candidate included). */
   readonly onNewLeader?: (identity: string) => void;
+  /**
+   * Called when a round could not read or write the Lease for another reason than a lost race
+   * (the namespace missing, RBAC, an unreachable server); the election keeps trying.
+   */
+  readonly onError?: (error: unknown) => void;
 }
 
 /**
@@ -173,6 +178,16 @@ export function startLeaderElection(init: LeaderElectionInit): LeaderElector {
     return res.body as T;
   };
 
+  const report = (e: unknown): void => {
+    // A 409 is another candidate winning the round: the election working, not an error.
+    if (isKubeApiError(e) && e.status === 409) return;
+    try {
+      init.onError?.(e);
+    } catch {
+      // A reporter's failure is the reporter's.
+    }
+  };
+
   const noteLeader = (holder: string | undefined): void => {
     if (holder === leader) return;
     leader = holder;
@@ -193,7 +208,10 @@ export function startLeaderElection(init: LeaderElectionInit): LeaderElector {
     try {
       lease = await call<Lease>('GET', `${path}/${encodeURIComponent(init.name)}`);
     } catch (e) {
-      if (!(isKubeApiError(e) && e.status === 404)) return false;
+      if (!(isKubeApiError(e) && e.status === 404)) {
+        report(e);
+        return false;
+      }
       try {
         await call('POST', path, {
           apiVersion: 'coordination.k8s.io/v1',
@@ -201,7 +219,8 @@ export function startLeaderElection(init: LeaderElectionInit): LeaderElector {
           metadata: { name: init.name, namespace: init.namespace },
           spec: spec(microTime(now), 0),
         });
-      } catch {
+      } catch (e) {
+        report(e);
         return false;
       }
       observed = { record: JSON.stringify(spec(microTime(now), 0)), at: now };
@@ -227,8 +246,9 @@ export function startLeaderElection(init: LeaderElectionInit): LeaderElector {
         metadata: { ...lease.metadata },
         spec: next,
       });
-    } catch {
+    } catch (e) {
       // A conflict (another candidate wrote first) or a failure: not held this round.
+      report(e);
       return false;
     }
     observed = { record: JSON.stringify(next), at: now };
