@@ -10,6 +10,7 @@ export {
   type TestEnvFile,
 } from './env.ts';
 export { killApiServer, kubeRequest, setPackageStatus } from './kube.ts';
+export { startPackageController, type PackageController } from './package-controller.ts';
 export { makeCaCertificate, testFile, testPki, type TestPki } from './pki.ts';
 export { rejectionOf } from './promises.ts';
 export {

@@ -1,0 +1,119 @@
+/**
+ * The Package status as the real EKS Anywhere package controller writes it (package-manager
+ * v0.4.5, built from the Go module proxy), not as the tests write it. No OCI registry runs here
+ * yet, so these are its answers before any bundle is available: what it says, and what the SDK
+ * makes of it. (Issue 17 goes on to a local TLS registry with a bundle and the chart.)
+ */
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createAwsCredentialsSecret,
+  createCredentialProviderPackage,
+  isCredprovError,
+} from '@eksa-credprov/core';
+import {
+  kubeConfigFor,
+  kubeRequest,
+  startPackageController,
+  uniqueName,
+  type PackageController,
+} from '@eksa-credprov/testenv';
+import { ensureNamespace, installCredentialProvider } from './install.ts';
+import { getPackage } from './packages.ts';
+import { waitForPackage } from './package-wait.ts';
+
+const admin = kubeConfigFor('admin');
+const cluster = uniqueName('pc');
+const PBC = `/apis/packages.eks.amazonaws.com/v1alpha1/namespaces/eksa-packages/packagebundlecontrollers/${cluster}`;
+let controller: PackageController;
+let registry = '';
+
+async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, what: string): Promise<T> {
+  const end = Date.now() + 60_000;
+  for (;;) {
+    const v = await read();
+    if (done(v)) return v;
+    if (Date.now() > end) throw new Error(`not reached: ${what}\n${controller.log().slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+beforeAll(async () => {
+  // A registry address where nothing listens.
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  await new Promise<void>((r) =>
+    server.close(() => {
+      r();
+    }),
+  );
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  registry = `127.0.0.1:${address.port}`;
+  await ensureNamespace('eksa-packages', { kubeConfig: admin });
+  const res = await kubeRequest({
+    method: 'POST',
+    path: '/apis/packages.eks.amazonaws.com/v1alpha1/namespaces/eksa-packages/packagebundlecontrollers',
+    body: {
+      apiVersion: 'packages.eks.amazonaws.com/v1alpha1',
+      kind: 'PackageBundleController',
+      metadata: { name: cluster, namespace: 'eksa-packages' },
+      spec: { defaultRegistry: registry, defaultImageRegistry: registry },
+    },
+  });
+  if (res.status !== 201) throw new Error(`PackageBundleController: ${res.status} ${res.text}`);
+  controller = startPackageController(cluster);
+});
+
+afterAll(async () => {
+  await controller.stop();
+  await kubeRequest({ method: 'DELETE', path: PBC });
+});
+
+describe('the real package controller, before any bundle', () => {
+  it('reports its PackageBundleController disconnected, naming the bundle it pulls over HTTPS', async () => {
+    const status = await until(
+      async () =>
+        (
+          (await kubeRequest({ method: 'GET', path: PBC })).json as {
+            status?: { state?: string; detail?: string };
+          }
+        ).status,
+      (s) => s?.state === 'disconnected',
+      'the PackageBundleController disconnected',
+    );
+    expect(status?.detail).toMatch(
+      new RegExp(
+        `pulling package bundle: fetch manifest: Get "https://${registry.replace(/\./g, '\\.')}/v2/eks-anywhere-packages-bundles/manifests/v1-\\d+-latest": dial tcp .*connection refused`,
+      ),
+    );
+  });
+
+  it('writes a Package detail and no state; getPackage shows it and waitForPackage names it', async () => {
+    const secret = createAwsCredentialsSecret({
+      form: 'keys',
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      region: 'us-west-2',
+    });
+    const pkg = createCredentialProviderPackage({ clusterName: cluster });
+    await installCredentialProvider({ management: admin, package: pkg, secret });
+    const info = await until(
+      () => getPackage(pkg.metadata.name, { kubeConfig: admin, clusterName: cluster }),
+      (p) => p.detail !== undefined && p.detail !== '',
+      'a detail from the controller',
+    );
+    // Contradicts an assumption of ours: without a bundle the controller writes no state at all.
+    expect(info.state).toBeUndefined();
+    expect(info.detail).toBe('no activeBundle set in PackageBundleController');
+    const e = await waitForPackage(pkg.metadata.name, {
+      kubeConfig: admin,
+      clusterName: cluster,
+      timeoutMs: 2000,
+    }).catch((x: unknown) => x);
+    expect(isCredprovError(e) && e.code).toBe('TIMEOUT');
+    expect(String(e)).toMatch(
+      /last seen: no state \(no activeBundle set in PackageBundleController\)/,
+    );
+  });
+});
