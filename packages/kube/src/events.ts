@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ISSUE_CODES, ValidationError, requireObject } from '@eksa-credprov/core';
+import { callQuietly, microTime } from './callbacks.ts';
 import { callContext, type CallContext } from './options.ts';
 
 /**
@@ -76,11 +77,6 @@ function cut(note: string): string {
   let kept = note.slice(0, NOTE_LIMIT - 3);
   while (Buffer.byteLength(kept) > NOTE_LIMIT - 3) kept = kept.slice(0, -1);
   return `${kept}...`;
-}
-
-/** A MicroTime as the API server writes it. */
-function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 /**
@@ -177,11 +173,7 @@ export function createEventRecorder(init: EventRecorderInit): EventRecorder {
         });
         recent.set(key, { name, namespace, first: now, count: 1 });
       } catch (e) {
-        try {
-          init.onError?.(e);
-        } catch {
-          // A reporter's failure is the reporter's.
-        }
+        callQuietly(() => init.onError?.(e));
       }
     },
   };

@@ -14,6 +14,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ISSUE_CODES, ValidationError, requireObject } from '@eksa-credprov/core';
+import { callQuietly } from './callbacks.ts';
 import { isKubeApiError } from './errors.ts';
 import { callContext, type CallContext } from './options.ts';
 
@@ -174,12 +175,7 @@ export function startInformer<T extends ObjectWithMeta>(init: InformerInit<T>): 
   };
 
   const report = (e: unknown): void => {
-    if (stopping.signal.aborted) return;
-    try {
-      init.onError?.(e);
-    } catch {
-      // A handler's failure is the handler's.
-    }
+    if (!stopping.signal.aborted) callQuietly(() => init.onError?.(e));
   };
   const call = (fn: () => void): void => {
     try {

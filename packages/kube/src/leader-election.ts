@@ -15,6 +15,7 @@ import {
 } from '@eksa-credprov/core';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { isKubeApiError } from './errors.ts';
+import { callQuietly, microTime } from './callbacks.ts';
 import { callContext, type CallContext } from './options.ts';
 
 /**
@@ -79,11 +80,6 @@ interface LeaseSpec {
 interface Lease {
   metadata: { name: string; namespace: string; resourceVersion?: string };
   spec?: LeaseSpec;
-}
-
-/** A MicroTime as the API server writes it. */
-function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 function checkInit(init: LeaderElectionInit): void {
@@ -181,11 +177,7 @@ export function startLeaderElection(init: LeaderElectionInit): LeaderElector {
   const report = (e: unknown): void => {
     // A 409 is another candidate winning the round: the election working, not an error.
     if (isKubeApiError(e) && e.status === 409) return;
-    try {
-      init.onError?.(e);
-    } catch {
-      // A reporter's failure is the reporter's.
-    }
+    callQuietly(() => init.onError?.(e));
   };
 
   const noteLeader = (holder: string | undefined): void => {

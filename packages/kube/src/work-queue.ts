@@ -6,6 +6,7 @@
  * `@kubernetes/client-node` has no work queue, hence this module.
  */
 import { ISSUE_CODES, ValidationError, requireObject } from '@eksa-credprov/core';
+import { callQuietly } from './callbacks.ts';
 
 /**
  * Input for {@link createWorkQueue}.
@@ -151,11 +152,7 @@ export function createWorkQueue(init: WorkQueueInit): WorkQueue {
       } catch (error) {
         if (!shutdown.signal.aborted) {
           addRateLimited(key);
-          try {
-            init.onError?.(key, error, failureCounts.get(key) ?? 0);
-          } catch {
-            // A reporter's failure is the reporter's.
-          }
+          callQuietly(() => init.onError?.(key, error, failureCounts.get(key) ?? 0));
         }
       } finally {
         processing.delete(key);
