@@ -8,60 +8,25 @@
 //   scripts/testenv up && node --conditions=@eksa-credprov/source bench/controller.ts [sizes...]
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { createAwsCredentialsSecret } from '../packages/core/src/index.ts';
-import { applyObjects } from '../packages/kube/src/index.ts';
-import { kubeConfigFor, kubeRequest, makeCaCertificate } from '../packages/testenv/src/index.ts';
+import { kubeConfigFor, kubeRequest, until } from '../packages/testenv/src/index.ts';
 import { configureClusters } from '../examples/automation/src/configure-clusters.ts';
 import {
-  CREDENTIALS_ANNOTATION,
-  TARGET_NAMESPACE_ANNOTATION,
-} from '../examples/controller/src/intent.ts';
-import {
+  TEST_KEYS,
+  apiRequests,
   createClusters,
+  fleetOf,
   installController,
   metricValue,
   spawnController,
-  until,
+  writesBetween,
   type ControllerProcess,
-  type FleetCluster,
 } from '../examples/controller/src/test-fleet.ts';
 
 const CONCURRENCY = 16;
-const KEYS = {
-  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-};
 const admin = kubeConfigFor('admin');
 const run = randomBytes(3).toString('hex');
 const ns = `ctl-bench-${run}`;
 const kubeconfig = await installController(ns);
-await applyObjects(
-  [
-    createAwsCredentialsSecret({
-      form: 'keys',
-      ...KEYS,
-      region: 'us-west-2',
-      name: 'aws-keys',
-      namespace: ns,
-    }),
-  ],
-  { kubeConfig: admin, fieldManager: 'bench' },
-);
-
-/** The API server's request count (every verb), Leases aside. */
-async function apiRequests(): Promise<{ all: number; writes: number }> {
-  const text = (await kubeRequest({ method: 'GET', path: '/metrics' })).text;
-  let all = 0;
-  let writes = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('apiserver_request_total{') || line.includes('resource="leases"'))
-      continue;
-    const n = Number(line.slice(line.lastIndexOf(' ') + 1));
-    all += n;
-    if (/verb="(POST|PUT|PATCH|APPLY|DELETE|DELETECOLLECTION)"/.test(line)) writes += n;
-  }
-  return { all, writes };
-}
 
 function peakRssMb(pid: number | undefined): number {
   const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
@@ -102,17 +67,11 @@ interface Row {
 
 async function measure(n: number, mode: 'secret' | 'roles-anywhere'): Promise<Row> {
   const tag = `${mode === 'secret' ? 's' : 'r'}${String(n)}-${run}`;
-  const fleet: FleetCluster[] = Array.from({ length: n }, (_, i) => {
-    const name = `b${String(i).padStart(4, '0')}-${tag}`;
-    return {
-      name,
-      namespace: `fleet-${tag}`,
-      annotations: {
-        [CREDENTIALS_ANNOTATION]: mode === 'secret' ? 'secret:aws-keys' : 'roles-anywhere',
-        [TARGET_NAMESPACE_ANNOTATION]: `t-${name}`,
-      },
-      ...(mode === 'secret' ? {} : { ca: makeCaCertificate(name) }),
-    };
+  const fleet = fleetOf(n, {
+    prefix: 'b',
+    suffix: tag,
+    namespace: `fleet-${tag}`,
+    rolesAnywhere: () => mode === 'roles-anywhere',
   });
   process.stderr.write(`bench: creating ${String(n)} ${mode} Clusters\n`);
   await createClusters(fleet);
@@ -155,7 +114,7 @@ async function measure(n: number, mode: 'secret' | 'roles-anywhere'): Promise<Ro
     const outcomes = await configureClusters({
       management: admin,
       clusters: others.map((c) => c.name),
-      credentials: { ...KEYS, region: 'us-west-2' },
+      credentials: { ...TEST_KEYS, region: 'us-west-2' },
       targetNamespace: (c) => `t-${c}`,
       concurrency: CONCURRENCY,
       timeoutMs: 120_000,
@@ -181,17 +140,7 @@ async function measure(n: number, mode: 'secret' | 'roles-anywhere'): Promise<Ro
 /** Requests per minute with nothing changing: default resync (10 min), then a 30 s resync. */
 async function steadyState(n: number): Promise<string[]> {
   const tag = `q${String(n)}-${run}`;
-  const fleet: FleetCluster[] = Array.from({ length: n }, (_, i) => {
-    const name = `q${String(i).padStart(4, '0')}-${tag}`;
-    return {
-      name,
-      namespace: `fleet-${tag}`,
-      annotations: {
-        [CREDENTIALS_ANNOTATION]: 'secret:aws-keys',
-        [TARGET_NAMESPACE_ANNOTATION]: `t-${name}`,
-      },
-    };
-  });
+  const fleet = fleetOf(n, { prefix: 'q', suffix: tag, namespace: `fleet-${tag}` });
   await createClusters(fleet);
   const lines: string[] = [];
   for (const resync of ['10m', '30s']) {
@@ -216,7 +165,7 @@ async function steadyState(n: number): Promise<string[]> {
     const after = await apiRequests();
     const minutes = (performance.now() - t0) / 60_000;
     lines.push(
-      `| ${String(n)} clusters, resync ${resync} | ${((after.all - before.all) / minutes).toFixed(0)} | ${String(after.writes - before.writes)} | ${String((await reconciled()) - r0)} |`,
+      `| ${String(n)} clusters, resync ${resync} | ${((after.all - before.all) / minutes).toFixed(0)} | ${String(Object.values(writesBetween(before, after)).reduce((a, b) => a + b, 0))} | ${String((await reconciled()) - r0)} |`,
     );
     await stop(p);
   }

@@ -5,20 +5,18 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import {
-  createAwsCredentialsSecret,
   createCredentialProviderPackage,
   createRolesAnywhereSecret,
   parseRolesAnywhereCredfile,
 } from '@eksa-credprov/core';
-import { applyObjects } from '@eksa-credprov/kube';
 import {
   awsTestEnv,
   killApiServer,
-  kubeConfigFor,
   kubeRequest,
   listAll,
   makeCaCertificate,
   uniqueName,
+  until,
 } from '@eksa-credprov/testenv';
 import {
   APPLIED_ANNOTATION,
@@ -28,26 +26,22 @@ import {
   TARGET_NAMESPACE_ANNOTATION,
 } from './intent.ts';
 import {
-  apiWrites,
+  TEST_KEYS,
+  apiRequests,
   createClusters,
+  fleetOf,
   get,
   installController,
   metricValue,
   spawnController,
-  until,
   writesBetween,
   type ControllerProcess,
-  type FleetCluster,
 } from './test-fleet.ts';
 
 const run = uniqueName('f').slice(2);
 const NS = `ctl-${run}`;
 const FLEET = `fleet-${run}`;
 const FAST = ['--lease-duration=3s', '--renew-deadline=2s', '--retry-period=500ms'];
-const KEYS = {
-  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-};
 
 let kubeconfig = '';
 const processes: ControllerProcess[] = [];
@@ -124,7 +118,7 @@ async function roles(prefix: string): Promise<string[]> {
   const iam = new IAMClient({
     region: 'us-east-1',
     endpoint: awsTestEnv().moto,
-    credentials: KEYS,
+    credentials: TEST_KEYS,
   });
   const names: string[] = [];
   for await (const page of paginateListRoles({ client: iam }, {}))
@@ -136,18 +130,6 @@ async function roles(prefix: string): Promise<string[]> {
 
 beforeAll(async () => {
   kubeconfig = await installController(NS);
-  await applyObjects(
-    [
-      createAwsCredentialsSecret({
-        form: 'keys',
-        ...KEYS,
-        region: 'us-west-2',
-        name: 'aws-keys',
-        namespace: NS,
-      }),
-    ],
-    { kubeConfig: kubeConfigFor('admin'), fieldManager: 'fleet-test' },
-  );
 });
 
 // A failed test must not leave its controller holding the Lease.
@@ -336,10 +318,10 @@ describe('eksa-credprov-controller', () => {
         'result="unchanged"',
       );
     await until(async () => (await unchanged()) >= 1, 'a first resync');
-    const before = await apiWrites();
+    const before = await apiRequests();
     const seen = await unchanged();
     await until(async () => (await unchanged()) >= seen + 3 * 3, 'three more resyncs');
-    expect(writesBetween(before, await apiWrites())).toEqual({});
+    expect(writesBetween(before, await apiRequests())).toEqual({});
 
     // Drift: the copied Secret deleted by hand comes back on a resync, with an event.
     await kubeRequest({ method: 'DELETE', path: secretPath(`t-${name}`, 'aws-keys') });
@@ -504,18 +486,11 @@ describe('eksa-credprov-controller', () => {
   }, 300_000);
 
   it('converges 200 opted-in clusters, each AWS resource once, and a resync with nothing changed writes nothing', async () => {
-    const fleet: FleetCluster[] = Array.from({ length: 200 }, (_, i) => {
-      const name = `n${String(i).padStart(3, '0')}-${run}`;
-      const ra = i % 2 === 1;
-      return {
-        name,
-        namespace: FLEET,
-        annotations: {
-          [CREDENTIALS_ANNOTATION]: ra ? 'roles-anywhere' : 'secret:aws-keys',
-          [TARGET_NAMESPACE_ANNOTATION]: `t-${name}`,
-        },
-        ...(ra ? { ca: makeCaCertificate(name) } : {}),
-      };
+    const fleet = fleetOf(200, {
+      prefix: 'n',
+      suffix: run,
+      namespace: FLEET,
+      rolesAnywhere: (i) => i % 2 === 1,
     });
     await createClusters(fleet);
     const leader = start('fleet', ['--resync=5s']);
@@ -552,31 +527,38 @@ describe('eksa-credprov-controller', () => {
       metricValue(await leader.metrics(), 'eksa_credprov_controller_clusters_configured'),
     ).toBe(recorded);
 
+    // Every reconcile timed; the queue drained once the fleet is quiet.
+    expect(
+      metricValue(
+        await leader.metrics(),
+        'eksa_credprov_controller_reconcile_duration_seconds_count',
+      ),
+    ).toBeGreaterThanOrEqual(200);
+    await until(
+      async () =>
+        metricValue(await leader.metrics(), 'eksa_credprov_controller_workqueue_depth') === 0,
+      'an empty queue',
+    );
+
     // A full resync of all 200, nothing changed: the API server sees reads only.
-    const before = await apiWrites();
+    const before = await apiRequests();
     const unchanged = await count('unchanged');
     await until(
       async () => (await count('unchanged')) >= unchanged + 200,
       'a full resync',
       120_000,
     );
-    expect(writesBetween(before, await apiWrites())).toEqual({});
+    expect(writesBetween(before, await apiRequests())).toEqual({});
     expect(await count('error')).toBe(0);
     await stopAll();
   }, 600_000);
 
   it('two replicas: one leads; SIGKILLed, the other takes over and finishes, nothing created twice', async () => {
-    const fleet: FleetCluster[] = Array.from({ length: 30 }, (_, i) => {
-      const name = `h${String(i).padStart(2, '0')}-${run}`;
-      return {
-        name,
-        namespace: FLEET,
-        annotations: {
-          [CREDENTIALS_ANNOTATION]: 'roles-anywhere',
-          [TARGET_NAMESPACE_ANNOTATION]: `t-${name}`,
-        },
-        ca: makeCaCertificate(name),
-      };
+    const fleet = fleetOf(30, {
+      prefix: 'h',
+      suffix: run,
+      namespace: FLEET,
+      rolesAnywhere: () => true,
     });
     const a = start('replica-a');
     const b = start('replica-b');
@@ -625,17 +607,11 @@ describe('eksa-credprov-controller', () => {
   }, 300_000);
 
   it('converges once the API server is back after it was killed mid-reconcile', async () => {
-    const fleet: FleetCluster[] = Array.from({ length: 40 }, (_, i) => {
-      const name = `a${String(i).padStart(2, '0')}-${run}`;
-      return {
-        name,
-        namespace: FLEET,
-        annotations: {
-          [CREDENTIALS_ANNOTATION]: i % 4 === 0 ? 'roles-anywhere' : 'secret:aws-keys',
-          [TARGET_NAMESPACE_ANNOTATION]: `t-${name}`,
-        },
-        ...(i % 4 === 0 ? { ca: makeCaCertificate(name) } : {}),
-      };
+    const fleet = fleetOf(40, {
+      prefix: 'a',
+      suffix: run,
+      namespace: FLEET,
+      rolesAnywhere: (i) => i % 4 === 0,
     });
     // A long lease, so that the outage does not also cost the leader its Lease.
     const leader = start('restart', [

@@ -184,9 +184,8 @@ export async function startController(init: ControllerInit): Promise<Controller>
     });
     const configured = new Set<string>();
     // Keys are queued once both caches are filled (a reconcile reads both).
-    let started = false;
     const enqueue = (key: string): void => {
-      if (started) queue.add(key);
+      if (informersSynced) queue.add(key);
     };
     const clusters: Informer<Cluster> = startInformer<Cluster>({
       kubeConfig: init.kubeConfig,
@@ -288,7 +287,6 @@ export async function startController(init: ControllerInit): Promise<Controller>
       return; // stopped before the caches filled
     }
     informersSynced = true;
-    started = true;
     for (const key of clusters.keys()) queue.add(key);
     const depthTimer = setInterval(() => {
       metrics.depth.set(queue.depth);

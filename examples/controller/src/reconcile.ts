@@ -30,6 +30,7 @@ import {
   installCredentialProvider,
   isKubeApiError,
   type EventRecorder,
+  type EventSubject,
   type Informer,
 } from '@eksa-credprov/kube';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -44,14 +45,8 @@ import {
 } from './intent.ts';
 
 /** The parts of an EKS Anywhere `Cluster` (anywhere.eks.amazonaws.com/v1alpha1) read here. */
-export interface Cluster {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: {
-    readonly name: string;
-    readonly namespace?: string;
-    readonly uid?: string;
-    readonly resourceVersion?: string;
+export interface Cluster extends EventSubject {
+  readonly metadata: EventSubject['metadata'] & {
     readonly annotations?: Readonly<Record<string, string>>;
     readonly finalizers?: readonly string[];
     readonly deletionTimestamp?: string;
@@ -110,6 +105,9 @@ function recordFor(intent: ClusterIntent, cluster: string, secretName: string): 
 }
 
 const word = (action: string): string => (action === 'changed' ? 'updated' : action);
+/** An AWS resource of the Roles Anywhere set-up, as the events say it. */
+const awsWord = (resource: string): string =>
+  resource === 'trustAnchor' ? 'trust anchor' : resource;
 
 /** Creates the reconciler: `reconcile(key)` for the work queue, and per-process memory. */
 export function createReconciler(deps: ReconcilerDeps): {
@@ -211,7 +209,7 @@ export function createReconciler(deps: ReconcilerDeps): {
       });
       for (const [what, action] of Object.entries(ra.actions))
         if (action !== 'unchanged') {
-          said.push(`${what === 'trustAnchor' ? 'trust anchor' : what} ${word(action)}`);
+          said.push(`${awsWord(what)} ${word(action)}`);
         }
       secret = createRolesAnywhereSecret({
         region: intent.region,
@@ -310,7 +308,7 @@ export function createReconciler(deps: ReconcilerDeps): {
         roleName: record.roleName ?? defaultRoleName(name),
       });
       for (const [what, deleted] of Object.entries(gone))
-        if (deleted) said.push(`${what === 'trustAnchor' ? 'trust anchor' : what} deleted`);
+        if (deleted) said.push(`${awsWord(what)} deleted`);
     }
     return said;
   };

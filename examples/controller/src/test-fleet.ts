@@ -10,30 +10,35 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createAwsCredentialsSecret } from '@eksa-credprov/core';
 import { applyObjects, ensureNamespace } from '@eksa-credprov/kube';
-import { awsTestEnv, kubeConfigFor, kubeRequest, testEnv } from '@eksa-credprov/testenv';
+import {
+  awsTestEnv,
+  kubeConfigFor,
+  kubeRequest,
+  makeCaCertificate,
+  testEnv,
+} from '@eksa-credprov/testenv';
+import { CREDENTIALS_ANNOTATION, TARGET_NAMESPACE_ANNOTATION } from './intent.ts';
 import { CONTROLLER_NODE_OPTIONS, createControllerManifests } from './manifests.ts';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
 const admin = kubeConfigFor('admin');
 const FIELD_MANAGER = 'fleet-test';
 
-/** Polls until `check` holds (bounded; never a timing assertion). */
-export async function until(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  limitMs = 120_000,
-): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`not reached within ${limitMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** The AWS keys the tests give moto, the controller's environment and the source Secret. */
+export const TEST_KEYS = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+} as const;
+
+/** The keys-form Secret, in the controller's namespace, that `secret:aws-keys` names. */
+export const SOURCE_SECRET = 'aws-keys';
 
 /**
- * Installs the controller's manifests into `namespace` (as the admin would) and returns a
- * kubeconfig file (mode 0600) for its ServiceAccount: the identity the controller runs as.
+ * Installs the controller's manifests into `namespace` (as the admin would) with the source
+ * Secret {@link SOURCE_SECRET}, and returns a kubeconfig file (mode 0600) for its
+ * ServiceAccount: the identity the controller runs as.
  */
 export async function installController(namespace: string): Promise<string> {
   // An EKS Anywhere management cluster has both.
@@ -45,6 +50,18 @@ export async function installController(namespace: string): Promise<string> {
       namespace,
     }),
     { kubeConfig: admin, fieldManager: FIELD_MANAGER, force: true },
+  );
+  await applyObjects(
+    [
+      createAwsCredentialsSecret({
+        form: 'keys',
+        ...TEST_KEYS,
+        region: 'us-west-2',
+        name: SOURCE_SECRET,
+        namespace,
+      }),
+    ],
+    { kubeConfig: admin, fieldManager: FIELD_MANAGER },
   );
   const res = await kubeRequest({
     method: 'POST',
@@ -94,6 +111,35 @@ export interface FleetCluster {
   readonly kubeconfig?: boolean;
   /** `eksa-system/<name>-ca` tls.crt. @default none */
   readonly ca?: string;
+}
+
+/**
+ * `count` opted-in Clusters `<prefix><NNNN>-<suffix>` in `namespace`, each with its own target
+ * namespace `t-<name>`: `roles-anywhere` (with a fresh CA) where `rolesAnywhere(i)` holds, else
+ * `secret:aws-keys`.
+ */
+export function fleetOf(
+  count: number,
+  init: {
+    readonly prefix: string;
+    readonly suffix: string;
+    readonly namespace: string;
+    readonly rolesAnywhere?: (index: number) => boolean;
+  },
+): FleetCluster[] {
+  return Array.from({ length: count }, (_, i) => {
+    const name = `${init.prefix}${String(i).padStart(4, '0')}-${init.suffix}`;
+    const ra = init.rolesAnywhere?.(i) ?? false;
+    return {
+      name,
+      namespace: init.namespace,
+      annotations: {
+        [CREDENTIALS_ANNOTATION]: ra ? 'roles-anywhere' : `secret:${SOURCE_SECRET}`,
+        [TARGET_NAMESPACE_ANNOTATION]: `t-${name}`,
+      },
+      ...(ra ? { ca: makeCaCertificate(name) } : {}),
+    };
+  });
 }
 
 /** Creates Clusters and their eksa-system Secrets, `concurrency` at a time. */
@@ -149,32 +195,42 @@ export async function get<T = Record<string, unknown>>(path: string): Promise<T 
   return res.json as T;
 }
 
-/** The API server's count of write requests (POST, PUT, PATCH, APPLY, DELETE) by resource. */
-export async function apiWrites(): Promise<Map<string, number>> {
+/** The API server's own count of requests (`apiserver_request_total`), Leases aside. */
+export interface ApiRequests {
+  /** Every verb. */
+  readonly all: number;
+  /** Writes (POST, PUT, PATCH, APPLY, DELETE, DELETECOLLECTION) by resource (`resource/sub`). */
+  readonly writes: ReadonlyMap<string, number>;
+}
+
+/**
+ * The API server's request counts, Leases aside: leader election renews its Lease by design,
+ * and the API server renews its own.
+ */
+export async function apiRequests(): Promise<ApiRequests> {
   const res = await kubeRequest({ method: 'GET', path: '/metrics' });
-  const counts = new Map<string, number>();
+  let all = 0;
+  const writes = new Map<string, number>();
   for (const line of res.text.split('\n')) {
-    if (!line.startsWith('apiserver_request_total{')) continue;
+    if (!line.startsWith('apiserver_request_total{') || line.includes('resource="leases"'))
+      continue;
+    const n = Number(line.slice(line.lastIndexOf(' ') + 1));
+    all += n;
     const verb = /verb="([A-Z]+)"/.exec(line)?.[1] ?? '';
     if (!['POST', 'PUT', 'PATCH', 'APPLY', 'DELETE', 'DELETECOLLECTION'].includes(verb)) continue;
     const resource = /resource="([^"]*)"/.exec(line)?.[1] ?? '';
     const subresource = /subresource="([^"]*)"/.exec(line)?.[1] ?? '';
     const key = subresource === '' ? resource : `${resource}/${subresource}`;
-    const n = Number(line.slice(line.lastIndexOf(' ') + 1));
-    counts.set(key, (counts.get(key) ?? 0) + n);
+    writes.set(key, (writes.get(key) ?? 0) + n);
   }
-  return counts;
+  return { all, writes };
 }
 
-/** The writes between two {@link apiWrites} counts, Leases aside (leader election renews them). */
-export function writesBetween(
-  before: Map<string, number>,
-  after: Map<string, number>,
-): Record<string, number> {
+/** The writes between two {@link apiRequests} counts, by resource. */
+export function writesBetween(before: ApiRequests, after: ApiRequests): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [key, n] of after) {
-    if (key === 'leases') continue;
-    const d = n - (before.get(key) ?? 0);
+  for (const [key, n] of after.writes) {
+    const d = n - (before.writes.get(key) ?? 0);
     if (d > 0) out[key] = d;
   }
   return out;
@@ -219,8 +275,8 @@ export function spawnController(init: {
       env: {
         PATH: process.env['PATH'] ?? '/usr/bin:/bin',
         HOME: tmpdir(),
-        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        AWS_ACCESS_KEY_ID: TEST_KEYS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: TEST_KEYS.secretAccessKey,
         AWS_REGION: 'us-west-2',
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_ENDPOINT_URL_IAM: aws.moto,

@@ -1,5 +1,4 @@
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -14,6 +13,7 @@ import { loadKubeConfig } from './kubeconfig.ts';
 import { callContext } from './options.ts';
 import { getPackage } from './packages.ts';
 import {
+  closedPort,
   connectProxy,
   killApiServer,
   kubeConfigFor,
@@ -22,20 +22,6 @@ import {
 } from '@eksa-credprov/testenv';
 
 const admin = kubeConfigFor('admin');
-
-/** A port on 127.0.0.1 with nothing listening. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise<void>((r) =>
-    server.close(() => {
-      r();
-    }),
-  );
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 async function names(path: string): Promise<string[]> {
   const ctx = await callContext({ kubeConfig: kubeConfigFor('admin'), timeoutMs: 60_000 });

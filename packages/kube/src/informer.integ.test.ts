@@ -14,9 +14,10 @@ import {
   kubeRequest,
   testEnv,
   uniqueName,
+  until,
 } from '@eksa-credprov/testenv';
 import { createEventRecorder } from './events.ts';
-import { objectKey, startInformer, type Informer } from './informer.ts';
+import { objectKey, startInformer, type Informer, type InformerInit } from './informer.ts';
 
 interface ConfigMap {
   apiVersion?: string;
@@ -26,14 +27,6 @@ interface ConfigMap {
 }
 
 const namespace = uniqueName('informer');
-
-async function until(check: () => boolean, limitMs = 30_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function ok(req: Parameters<typeof kubeRequest>[0]): Promise<unknown> {
   const res = await kubeRequest(req);
@@ -72,6 +65,23 @@ function recording(): {
       onError: (e) => errors.push(e),
     },
   };
+}
+
+const informers: Informer<ConfigMap>[] = [];
+
+/** An informer on this file's ConfigMaps (admin unless told; stopped after the file), recording. */
+function watchConfigMaps(
+  extra: Partial<InformerInit<ConfigMap>> = {},
+): ReturnType<typeof recording> & { informer: Informer<ConfigMap> } {
+  const seen = recording();
+  const informer = startInformer<ConfigMap>({
+    kubeConfig: kubeConfigFor('admin'),
+    path: `/api/v1/namespaces/${namespace}/configmaps`,
+    ...seen.handlers,
+    ...extra,
+  });
+  informers.push(informer);
+  return { ...seen, informer };
 }
 
 /** A TCP forwarder to the API server that can cut every connection and refuse new ones. */
@@ -144,7 +154,6 @@ async function compactEtcd(): Promise<void> {
   if (!res.ok) throw new Error(`etcd compaction: ${res.status} ${await res.text()}`);
 }
 
-const informers: Informer<ConfigMap>[] = [];
 afterAll(async () => {
   await Promise.all(informers.map((i) => i.stop()));
   await kubeRequest({ method: 'DELETE', path: `/api/v1/namespaces/${namespace}` });
@@ -162,14 +171,7 @@ describe('startInformer on the real API server', () => {
     const prefix = uniqueName('w');
     await cm(`${prefix}-a`);
     await cm(`${prefix}-b`);
-    const { log, errors, handlers } = recording();
-    const informer = startInformer<ConfigMap>({
-      kubeConfig: kubeConfigFor('admin'),
-      path: `/api/v1/namespaces/${namespace}/configmaps`,
-      pageSize: 1,
-      ...handlers,
-    });
-    informers.push(informer);
+    const { informer, log, errors } = watchConfigMaps({ pageSize: 1 });
     await informer.synced;
     expect(informer.hasSynced).toBe(true);
     expect(
@@ -186,7 +188,7 @@ describe('startInformer on the real API server', () => {
       contentType: 'application/merge-patch+json',
     });
     await ok({ method: 'DELETE', path: `/api/v1/namespaces/${namespace}/configmaps/${prefix}-b` });
-    await until(() => log.includes(`delete ${prefix}-b`));
+    await until(() => log.includes(`delete ${prefix}-b`), `delete ${prefix}-b`, 30_000);
     expect(log.filter((l) => l.includes(prefix))).toEqual([
       `add ${prefix}-a`,
       `add ${prefix}-b`,
@@ -206,17 +208,11 @@ describe('startInformer on the real API server', () => {
     await cm(`${prefix}-keep`);
     await cm(`${prefix}-gone`);
     const forwarder = await cuttableForwarder();
-    const { log, errors, handlers } = recording();
-    const informer = startInformer<ConfigMap>({
-      kubeConfig: forwarder.kubeConfig,
-      path: `/api/v1/namespaces/${namespace}/configmaps`,
-      ...handlers,
-    });
-    informers.push(informer);
+    const { informer, log, errors } = watchConfigMaps({ kubeConfig: forwarder.kubeConfig });
     try {
       await informer.synced;
       forwarder.cut();
-      await until(() => errors.length > 0);
+      await until(() => errors.length > 0, 'an error from the cut connection', 30_000);
       await cm(`${prefix}-new`);
       await ok({
         method: 'PATCH',
@@ -230,8 +226,8 @@ describe('startInformer on the real API server', () => {
       });
       await compactEtcd();
       forwarder.restore();
-      await until(() => log.includes(`delete ${prefix}-gone`), 60_000);
-      await until(() => log.includes(`add ${prefix}-new`));
+      await until(() => log.includes(`delete ${prefix}-gone`), `delete ${prefix}-gone`, 60_000);
+      await until(() => log.includes(`add ${prefix}-new`), `add ${prefix}-new`, 30_000);
       expect(informer.lists).toBe(2);
       expect(log.filter((l) => l.includes(prefix)).sort()).toEqual(
         [
@@ -251,16 +247,10 @@ describe('startInformer on the real API server', () => {
 
   it('keeps watching through an API server restart, from where it was (no second list)', async () => {
     const prefix = uniqueName('r');
-    const { log, handlers } = recording();
-    const informer = startInformer<ConfigMap>({
-      kubeConfig: kubeConfigFor('admin'),
-      path: `/api/v1/namespaces/${namespace}/configmaps`,
-      ...handlers,
-    });
-    informers.push(informer);
+    const { informer, log } = watchConfigMaps();
     await informer.synced;
     await cm(`${prefix}-before`);
-    await until(() => log.includes(`add ${prefix}-before`));
+    await until(() => log.includes(`add ${prefix}-before`), `add ${prefix}-before`, 30_000);
     const server = killApiServer();
     await new Promise((r) => setTimeout(r, 500));
     server.restart();
@@ -275,24 +265,18 @@ describe('startInformer on the real API server', () => {
         await new Promise((r) => setTimeout(r, 250));
       }
     }
-    await until(() => log.includes(`add ${prefix}-after`), 90_000);
+    await until(() => log.includes(`add ${prefix}-after`), `add ${prefix}-after`, 90_000);
     expect(informer.lists).toBe(1);
     await informer.stop();
   }, 240_000);
 
   it('keeps a quiet watch open past the idle-connection timeout (5 s) of the transport', async () => {
     const prefix = uniqueName('q');
-    const { log, errors, handlers } = recording();
-    const informer = startInformer<ConfigMap>({
-      kubeConfig: kubeConfigFor('admin'),
-      path: `/api/v1/namespaces/${namespace}/configmaps`,
-      ...handlers,
-    });
-    informers.push(informer);
+    const { informer, log, errors } = watchConfigMaps();
     await informer.synced;
     await new Promise((r) => setTimeout(r, 7000));
     await cm(`${prefix}-late`);
-    await until(() => log.includes(`add ${prefix}-late`));
+    await until(() => log.includes(`add ${prefix}-late`), `add ${prefix}-late`, 30_000);
     expect(errors).toEqual([]);
     expect(informer.lists).toBe(1);
     await informer.stop();
@@ -301,16 +285,15 @@ describe('startInformer on the real API server', () => {
   it('re-delivers every object on resync as an update with the same object', async () => {
     const prefix = uniqueName('s');
     await cm(`${prefix}-a`);
-    const { log, handlers } = recording();
-    const informer = startInformer<ConfigMap>({
-      kubeConfig: kubeConfigFor('admin'),
-      path: `/api/v1/namespaces/${namespace}/configmaps`,
+    const { informer, log } = watchConfigMaps({
       fieldSelector: `metadata.name=${prefix}-a`,
       resyncMs: 100,
-      ...handlers,
     });
-    informers.push(informer);
-    await until(() => log.filter((l) => l === `resync ${prefix}-a=1`).length >= 2);
+    await until(
+      () => log.filter((l) => l === `resync ${prefix}-a=1`).length >= 2,
+      'two resyncs',
+      30_000,
+    );
     expect(informer.list().map(objectKey)).toEqual([`${namespace}/${prefix}-a`]);
     await informer.stop();
   });
@@ -322,7 +305,7 @@ describe('startInformer on the real API server', () => {
       path: '/api/v1/namespaces/kube-system/configmaps',
       ...handlers,
     });
-    await until(() => errors.length >= 2, 20_000);
+    await until(() => errors.length >= 2, 'two refusals', 20_000);
     expect(String(errors[0])).toMatch(/forbidden/i);
     expect(informer.hasSynced).toBe(false);
     await informer.stop();

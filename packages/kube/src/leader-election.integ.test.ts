@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { isValidationError } from '@eksa-credprov/core';
-import { kubeConfigFor, kubeRequest, uniqueName } from '@eksa-credprov/testenv';
+import { kubeConfigFor, kubeRequest, uniqueName, until } from '@eksa-credprov/testenv';
 import { startLeaderElection, type LeaderElector } from './leader-election.ts';
 
 const NAMESPACE = 'default';
@@ -15,14 +15,6 @@ const running: LeaderElector[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((e) => e.stop()));
 });
-
-async function until(check: () => boolean, limitMs = 15_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function candidate(
   name: string,
@@ -61,7 +53,7 @@ describe('startLeaderElection on a real Lease', () => {
   it('elects exactly one of three, and hands over at once when the leader releases', async () => {
     const name = uniqueName('lease');
     const all = ['a', 'b', 'c'].map((id) => candidate(name, id));
-    await until(() => all.some((e) => e.isLeader));
+    await until(() => all.some((e) => e.isLeader), 'a leader', 15_000);
     // Give the others several rounds: still one leader.
     await new Promise((r) => setTimeout(r, 1000));
     const leaders = all.filter((e) => e.isLeader);
@@ -73,7 +65,7 @@ describe('startLeaderElection on a real Lease', () => {
     await first?.stop();
     expect(first?.events).toEqual(['started', 'aborted', 'stopped']);
     const rest = all.filter((e) => e !== first);
-    await until(() => rest.some((e) => e.isLeader));
+    await until(() => rest.some((e) => e.isLeader), 'a new leader', 15_000);
     expect(rest.filter((e) => e.isLeader)).toHaveLength(1);
     expect((await lease(name)).leaseTransitions).toBe(1);
   });
@@ -81,21 +73,21 @@ describe('startLeaderElection on a real Lease', () => {
   it('does not take over an unreleased lease before it expires (a crashed leader)', async () => {
     const name = uniqueName('lease');
     const a = candidate(name, 'a', { releaseOnStop: false });
-    await until(() => a.isLeader);
+    await until(() => a.isLeader, 'a leading', 15_000);
     await a.stop();
     const b = candidate(name, 'b');
     // B first observes A's record now; it may take it only a lease duration later.
     await new Promise((r) => setTimeout(r, 1000));
     expect(b.isLeader).toBe(false);
     expect(b.leader).toBe('a');
-    await until(() => b.isLeader);
+    await until(() => b.isLeader, 'b leading', 15_000);
     expect((await lease(name)).holderIdentity).toBe('b');
   });
 
   it('stops leading when it cannot renew: another holder wrote the lease', async () => {
     const name = uniqueName('lease');
     const a = candidate(name, 'a');
-    await until(() => a.isLeader);
+    await until(() => a.isLeader, 'a leading', 15_000);
     // An intruder takes the lease for a long time (as a split-brain write would).
     const current = await kubeRequest({
       method: 'GET',
@@ -143,7 +135,7 @@ describe('startLeaderElection on a real Lease', () => {
         onError: (e) => errors.push(e),
       });
       running.push(elector);
-      await until(() => errors.length >= 2);
+      await until(() => errors.length >= 2, 'two errors reported', 15_000);
       expect(String(errors[0])).toMatch(c.message);
       expect(elector.isLeader).toBe(false);
       await elector.stop();

@@ -4,7 +4,6 @@
  * yet, so these are its answers before any bundle is available: what it says, and what the SDK
  * makes of it. (Issue 17 goes on to a local TLS registry with a bundle and the chart.)
  */
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createAwsCredentialsSecret,
@@ -12,10 +11,12 @@ import {
   isCredprovError,
 } from '@eksa-credprov/core';
 import {
+  closedPort,
   kubeConfigFor,
   kubeRequest,
   startPackageController,
   uniqueName,
+  until,
   type PackageController,
 } from '@eksa-credprov/testenv';
 import { ensureNamespace, installCredentialProvider } from './install.ts';
@@ -28,28 +29,18 @@ const PBC = `/apis/packages.eks.amazonaws.com/v1alpha1/namespaces/eksa-packages/
 let controller: PackageController;
 let registry = '';
 
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, what: string): Promise<T> {
-  const end = Date.now() + 60_000;
-  for (;;) {
-    const v = await read();
-    if (done(v)) return v;
-    if (Date.now() > end) throw new Error(`not reached: ${what}\n${controller.log().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+/** The value `read` gives once `done` holds it; failing, the controller's last log lines. */
+async function seen<T>(read: () => Promise<T>, done: (v: T) => boolean, what: string): Promise<T> {
+  let value: T | undefined;
+  await until(async () => done((value = await read())), what, 60_000).catch((e: unknown) => {
+    throw new Error(`${String(e)}\n${controller.log().slice(-3000)}`);
+  });
+  return value as T;
 }
 
 beforeAll(async () => {
   // A registry address where nothing listens.
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise<void>((r) =>
-    server.close(() => {
-      r();
-    }),
-  );
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  registry = `127.0.0.1:${address.port}`;
+  registry = `127.0.0.1:${String(await closedPort())}`;
   await ensureNamespace('eksa-packages', { kubeConfig: admin });
   const res = await kubeRequest({
     method: 'POST',
@@ -72,7 +63,7 @@ afterAll(async () => {
 
 describe('the real package controller, before any bundle', () => {
   it('reports its PackageBundleController disconnected, naming the bundle it pulls over HTTPS', async () => {
-    const status = await until(
+    const status = await seen(
       async () =>
         (
           (await kubeRequest({ method: 'GET', path: PBC })).json as {
@@ -98,7 +89,7 @@ describe('the real package controller, before any bundle', () => {
     });
     const pkg = createCredentialProviderPackage({ clusterName: cluster });
     await installCredentialProvider({ management: admin, package: pkg, secret });
-    const info = await until(
+    const info = await seen(
       () => getPackage(pkg.metadata.name, { kubeConfig: admin, clusterName: cluster }),
       (p) => p.detail !== undefined && p.detail !== '',
       'a detail from the controller',

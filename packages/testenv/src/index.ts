@@ -12,7 +12,7 @@ export {
 export { killApiServer, kubeRequest, setPackageStatus } from './kube.ts';
 export { startPackageController, type PackageController } from './package-controller.ts';
 export { makeCaCertificate, testFile, testPki, type TestPki } from './pki.ts';
-export { rejectionOf } from './promises.ts';
+export { rejectionOf, until } from './promises.ts';
 export {
   ECR_HOST,
   ECR_IMAGE,
@@ -36,6 +36,7 @@ export {
   type Session,
 } from './rolesanywhere.ts';
 export {
+  closedPort,
   connectProxy,
   forwardTo,
   forwardingProxy,
