@@ -164,6 +164,9 @@ func runServe(args []string) error {
 		"--service-cluster-ip-range=10.96.0.0/24",
 		"--disable-admission-plugins=ServiceAccount",
 		"--enable-priority-and-fairness=false",
+		// As kubeadm (and so EKS Anywhere) runs it: the credential-provider-package chart's
+		// DaemonSet is privileged, and the package controller installs it.
+		"--allow-privileged=true",
 		"--profiling=false",
 		// The endpoint reconciler refuses a loopback address, and there are no Endpoints to keep here.
 		"--endpoint-reconciler-type=none",

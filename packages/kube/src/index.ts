@@ -30,6 +30,8 @@ export { loadKubeConfig, type LoadKubeConfigOptions } from './kubeconfig.ts';
 export type { KubeCallOptions } from './options.ts';
 export {
   deletePackage,
+  HELM_RELEASE_NAMESPACE,
+  type DeletePackageOptions,
   getPackage,
   listPackages,
   type ListPackagesOptions,
@@ -37,7 +39,7 @@ export {
   type PackageOptions,
 } from './packages.ts';
 export { formatPackageTable, humanDuration } from './package-table.ts';
-export { waitForPackage, type WaitForPackageOptions } from './package-wait.ts';
+export { isPackageFailed, waitForPackage, type WaitForPackageOptions } from './package-wait.ts';
 export {
   ensureServiceAccountEcrAccess,
   removeServiceAccountEcrAccess,

@@ -17,15 +17,19 @@ export function formatPackageTable(
   if (packages.length === 0) return 'No resources found\n';
   const now = options.now ?? new Date();
   const header = ['NAME', 'PACKAGE', 'AGE', 'STATE', 'CURRENTVERSION', 'TARGETVERSION', 'DETAIL'];
-  const rows = packages.map((p) => [
-    p.name,
-    p.packageName,
-    p.createdAt === undefined ? '<unknown>' : humanDuration(now.getTime() - p.createdAt.getTime()),
-    p.state ?? '',
-    p.currentVersion ?? '',
-    p.targetVersion ?? '',
-    p.detail ?? '',
-  ]);
+  const rows = packages.map((p) =>
+    [
+      p.name,
+      p.packageName,
+      p.createdAt === undefined
+        ? '<unknown>'
+        : humanDuration(now.getTime() - p.createdAt.getTime()),
+      p.state ?? '',
+      p.currentVersion ?? '',
+      p.targetVersion ?? '',
+      p.detail ?? '',
+    ].map(cellText),
+  );
   const table =
     options.allNamespaces === true
       ? [['NAMESPACE', ...header], ...rows.map((r, i) => [packages[i]?.namespace ?? '', ...r])]
@@ -40,6 +44,18 @@ export function formatPackageTable(
         .trimEnd(),
     )
     .join('\n')}\n`;
+}
+
+/**
+ * A cell as kubectl's table printer writes it (k8s.io/cli-runtime `printers`): cut at the first
+ * line break (`\f`, `\n` or `\r`) with `...` after it, and ESC shown as `^[` (its escaping of
+ * terminal control sequences), so a controller's multi-line or hostile detail cannot break the
+ * table or the terminal.
+ */
+function cellText(text: string): string {
+  const cut = text.search(/[\f\n\r]/);
+  const line = cut < 0 ? text : `${text.slice(0, cut)}...`;
+  return line.replaceAll('\x1b', '^[');
 }
 
 /**

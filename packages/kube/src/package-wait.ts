@@ -30,15 +30,45 @@ export interface WaitForPackageOptions extends PackageOptions {
   readonly onProgress?: (pkg: PackageInfo) => void;
   /**
    * Stop early, with the Package's `detail`, when this returns true.
-   * @default state `"unknown"` (the controller gave up on the Package)
+   * @default {@link isPackageFailed}
    */
   readonly failWhen?: (pkg: PackageInfo) => boolean;
 }
 
 /**
- * Waits until a Package reaches a state (by default `installed`), watching it (no polling) and
- * re-watching when the server ends the watch. Ends early, with the controller's `detail`, when
- * the controller reports a state it does not recover from.
+ * Whether the package controller has given up on a Package until its spec (or the bundle)
+ * changes: state `unknown` (a namespace it does not serve), or a `detail` saying that the
+ * package or version the spec names is not in the active bundle. Only a detail about the
+ * current spec counts: the one left from a version since corrected does not.
+ *
+ * @public
+ */
+export function isPackageFailed(pkg: PackageInfo): boolean {
+  if (pkg.state === 'unknown') return true;
+  // package-manager's words (controllers/package_controller.go):
+  // "Package <name> is not in the active bundle (<bundle>)." and "Package <name>@<version> …".
+  const match = /^Package ([^@\s]+)(?:@(\S+))? is not in the active bundle \(/.exec(
+    pkg.detail ?? '',
+  );
+  if (match === null) return false;
+  const [, name = '', version] = match;
+  const spec = pkg.object.spec;
+  const wanted =
+    spec.packageVersion === undefined || spec.packageVersion === ''
+      ? 'latest'
+      : spec.packageVersion;
+  return (
+    name.toLowerCase() === spec.packageName.toLowerCase() &&
+    (version === undefined || version === wanted)
+  );
+}
+
+/**
+ * Waits until a Package reaches a state (by default `installed`) for its current spec
+ * ({@link PackageInfo.upToDate}: after a config or version change, the `installed` of the old one
+ * does not count), watching it (no polling) and re-watching when the server ends the watch. Ends
+ * early, with the controller's `detail`, when the controller will not go on without a change
+ * ({@link isPackageFailed}).
  *
  * @throws CredprovError `TIMEOUT` after `timeoutMs` (default 30 s) or when `signal` aborts, with
  * the last state and detail seen; the Package's own failure as CredprovError `PACKAGE_FAILED`.
@@ -49,7 +79,7 @@ export async function waitForPackage(
   options: WaitForPackageOptions,
 ): Promise<PackageInfo> {
   const want = options.state ?? 'installed';
-  const failWhen = options.failWhen ?? ((p: PackageInfo) => p.state === 'unknown');
+  const failWhen = options.failWhen ?? isPackageFailed;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const controller = new AbortController();
   const timer = setTimeout(() => {
@@ -64,7 +94,7 @@ export async function waitForPackage(
   const seen = (p: PackageInfo): 'done' | 'failed' | 'waiting' => {
     if (last?.resourceVersion !== p.resourceVersion) options.onProgress?.(p);
     last = p;
-    if (p.state === want) return 'done';
+    if (p.state === want && p.upToDate) return 'done';
     return failWhen(p) ? 'failed' : 'waiting';
   };
   const failed = (p: PackageInfo): CredprovError =>
@@ -124,7 +154,7 @@ export async function waitForPackage(
     if (controller.signal.aborted || options.signal?.aborted === true) {
       throw new CredprovError({
         code: ERROR_CODES.TIMEOUT,
-        message: `Package eksa-packages-${options.clusterName}/${name} did not become ${want} ${controller.signal.aborted ? `within ${timeoutMs} ms` : 'before the wait was aborted'}; last seen: ${last === undefined ? 'not found' : `${last.state ?? 'no state'}${last.detail === undefined || last.detail === '' ? '' : ` (${last.detail})`}`}`,
+        message: `Package eksa-packages-${options.clusterName}/${name} did not become ${want} ${controller.signal.aborted ? `within ${timeoutMs} ms` : 'before the wait was aborted'}; last seen: ${last === undefined ? 'not found' : `${last.state ?? 'no state'}${last.upToDate ? '' : ' (for an earlier spec)'}${last.detail === undefined || last.detail === '' ? '' : ` (${last.detail})`}`}`,
         cause: e,
       });
     }

@@ -27,6 +27,13 @@ export interface TestEnvFile {
     readonly pidFile: string;
     readonly log: string;
   };
+  /** The package controller `scripts/testenv up --package-controller CLUSTER` started, if asked. */
+  readonly packageController?: {
+    readonly clusterName: string;
+    readonly registry: string;
+    readonly bundleName: string;
+    readonly versions: readonly { readonly name: string; readonly digest: string }[];
+  };
 }
 
 /** The running test environment; throws with what to run when there is none. */

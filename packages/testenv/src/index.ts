@@ -10,7 +10,16 @@ export {
   type TestEnvFile,
 } from './env.ts';
 export { killApiServer, kubeRequest, setPackageStatus } from './kube.ts';
-export { startPackageController, type PackageController } from './package-controller.ts';
+export {
+  CHART_REPOSITORY,
+  CHART_VERSIONS,
+  REGISTRY_CONFIG_DIR,
+  startPackageController,
+  loopbackName,
+  startPackageStack,
+  type PackageController,
+  type PackageStack,
+} from './package-controller.ts';
 export { makeCaCertificate, testFile, testPki, type TestPki } from './pki.ts';
 export { rejectionOf, until } from './promises.ts';
 export {

@@ -68,8 +68,17 @@ export async function kubeRequest(req: {
   readonly body?: unknown;
   /** @default `application/json` */
   readonly contentType?: string;
+  /** @default `application/json` */
+  readonly accept?: string;
 }): Promise<{ status: number; text: string; json: unknown }> {
-  const { user = 'admin', method, path, body, contentType = 'application/json' } = req;
+  const {
+    user = 'admin',
+    method,
+    path,
+    body,
+    contentType = 'application/json',
+    accept = 'application/json',
+  } = req;
   const kc = kubeConfigFor(user);
   const options: https.RequestOptions = { headers: {} };
   await kc.applyToHTTPSOptions(options);
@@ -80,7 +89,11 @@ export async function kubeRequest(req: {
       {
         ...options,
         method,
-        headers: { ...(options.headers as Record<string, string>), 'content-type': contentType },
+        headers: {
+          ...(options.headers as Record<string, string>),
+          'content-type': contentType,
+          accept,
+        },
         timeout: 10_000,
       },
       (res) => {

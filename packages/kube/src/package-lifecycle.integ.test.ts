@@ -1,0 +1,321 @@
+/**
+ * The Package lifecycle driven by the real EKS Anywhere package controller (package-manager
+ * v0.4.5 from the Go module proxy), with the upstream credential-provider-package chart and a
+ * bundle listing it in a local TLS OCI registry: what the SDK reads and waits for is what the
+ * controller writes, and the chart's objects are what Helm installed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createAwsCredentialsSecret,
+  createCredentialProviderPackage,
+  isCredprovError,
+  type CredentialProviderPackageInit,
+  type PackageState,
+} from '@eksa-credprov/core';
+import {
+  CHART_VERSIONS,
+  kubeConfigFor,
+  kubeRequest,
+  rejectionOf,
+  startPackageStack,
+  uniqueName,
+  type PackageStack,
+} from '@eksa-credprov/testenv';
+import { installCredentialProvider } from './install.ts';
+import { formatPackageTable, humanDuration } from './package-table.ts';
+import { waitForPackage } from './package-wait.ts';
+import { HELM_RELEASE_NAMESPACE, deletePackage, getPackage, listPackages } from './packages.ts';
+
+const admin = kubeConfigFor('admin');
+const cluster = uniqueName('life');
+const [LATEST, OLDER] = CHART_VERSIONS;
+let stack: PackageStack;
+
+const secret = createAwsCredentialsSecret({
+  form: 'keys',
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  region: 'us-west-2',
+});
+
+/** A Package of this file's cluster, with a name of its own (its Helm release's name). */
+function pkgOf(name: string, extra: Partial<CredentialProviderPackageInit> = {}) {
+  return createCredentialProviderPackage({ clusterName: cluster, name, ...extra });
+}
+
+async function install(pkg: ReturnType<typeof pkgOf>): Promise<void> {
+  await installCredentialProvider({ management: admin, package: pkg, secret });
+}
+
+/** Waits as a user would, recording every state the watch saw; failing, the controller's log. */
+async function waitRecording(name: string, timeoutMs = 90_000) {
+  const states: (PackageState | undefined)[] = [];
+  const info = await waitForPackage(name, {
+    kubeConfig: admin,
+    clusterName: cluster,
+    timeoutMs,
+    onProgress: (p) => {
+      if (states.at(-1) !== p.state) states.push(p.state);
+    },
+  }).catch((e: unknown) => {
+    throw new Error(`${String(e)}\n${stack.log()}`);
+  });
+  return { info, states };
+}
+
+interface DaemonSet {
+  metadata: { name: string };
+  spec: {
+    template: {
+      spec: {
+        containers: { image: string; env: { name: string; value?: string }[] }[];
+        volumes: { name: string; secret?: { secretName: string } }[];
+        serviceAccountName: string;
+      };
+    };
+  };
+}
+
+/** The DaemonSet of release `name`, found by the chart's instance label. */
+async function daemonSet(name: string): Promise<DaemonSet | undefined> {
+  const res = await kubeRequest({
+    method: 'GET',
+    path: `/apis/apps/v1/namespaces/eksa-packages/daemonsets?labelSelector=app.kubernetes.io%2Finstance%3D${name}`,
+  });
+  const { items } = res.json as { items: DaemonSet[] };
+  expect(items.length).toBeLessThanOrEqual(1);
+  return items[0];
+}
+
+function envOf(ds: DaemonSet | undefined): Record<string, string | undefined> {
+  const container = ds?.spec.template.spec.containers[0];
+  return Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value]));
+}
+
+/** The Helm release records of `name` (Secrets `sh.helm.release.v1.<name>.v<n>`). */
+async function releases(
+  name: string,
+): Promise<{ metadata: { name: string; labels: Record<string, string> } }[]> {
+  const res = await kubeRequest({
+    method: 'GET',
+    path: `/api/v1/namespaces/${HELM_RELEASE_NAMESPACE}/secrets?labelSelector=owner%3Dhelm%2Cname%3D${name}`,
+  });
+  return (res.json as { items: { metadata: { name: string; labels: Record<string, string> } }[] })
+    .items;
+}
+
+beforeAll(async () => {
+  stack = await startPackageStack(cluster);
+}, 180_000);
+
+afterAll(async () => {
+  await stack.stop();
+});
+
+describe('the real package controller, with a bundle and the chart', () => {
+  it('activates the bundle it pulled from the TLS registry', async () => {
+    const pbc = (
+      await kubeRequest({
+        method: 'GET',
+        path: `/apis/packages.eks.amazonaws.com/v1alpha1/namespaces/eksa-packages/packagebundlecontrollers/${cluster}`,
+      })
+    ).json as { spec: { activeBundle: string }; status: { state: string } };
+    expect(pbc.status.state).toBe('active');
+    expect(pbc.spec.activeBundle).toBe(stack.bundleName);
+    const bundle = (
+      await kubeRequest({
+        method: 'GET',
+        path: `/apis/packages.eks.amazonaws.com/v1alpha1/namespaces/eksa-packages/packagebundles/${stack.bundleName}`,
+      })
+    ).json as { status?: { state?: string } };
+    expect(bundle.status?.state).toBe('available');
+  });
+
+  it('installs: waitForPackage reaches installed with currentVersion, and the chart objects carry the config', async () => {
+    const name = uniqueName('cpp-install');
+    const matchImages = [
+      '123456789012.dkr.ecr.us-west-2.amazonaws.com',
+      '*.dkr.ecr.*.amazonaws.com',
+    ];
+    await install(
+      pkgOf(name, { config: { credential: [{ matchImages, defaultCacheDuration: '30m' }] } }),
+    );
+    const { info, states } = await waitRecording(name);
+    expect(info.state).toBe('installed');
+    expect(info.currentVersion).toBe(LATEST);
+    expect(info.targetVersion).toBe(`${LATEST} (latest)`);
+    expect(info.detail ?? '').toBe('');
+    expect(info.upToDate).toBe(true);
+    // Contradicts the state list we had: the controller never writes "initializing" (it is the
+    // name of what it does for an empty state, which it leaves for "installing dependencies").
+    expect(states).not.toContain('initializing');
+    expect(states.at(-1)).toBe('installed');
+    for (const s of states)
+      expect([undefined, 'installing dependencies', 'installing', 'installed']).toContain(s);
+    // The chart's objects, as Helm installed them (the release is named after the Package).
+    const ds = await daemonSet(name);
+    expect(ds).toBeDefined();
+    const env = envOf(ds);
+    expect(env['MATCH_IMAGES']).toBe(matchImages.join(','));
+    expect(env['DEFAULT_CACHE_DURATION']).toBe('30m');
+    expect(env['AWS_PROFILE']).toBe('default');
+    expect(
+      ds?.spec.template.spec.volumes.find((v) => v.name === 'aws-creds')?.secret?.secretName,
+    ).toBe(secret.metadata.name);
+    expect(ds?.spec.template.spec.containers[0]?.image).toBe(
+      `public.ecr.aws/eks-anywhere/credential-provider-package@${stack.versions[0]?.image ?? ''}`,
+    );
+    const sa = await kubeRequest({
+      method: 'GET',
+      path: `/api/v1/namespaces/eksa-packages/serviceaccounts/${ds?.spec.template.spec.serviceAccountName ?? ''}`,
+    });
+    expect(sa.status).toBe(200);
+    const records = await releases(name);
+    expect(records.map((r) => r.metadata.labels['status'])).toEqual(['deployed']);
+  });
+
+  it('a config change goes through updating back to installed, and only the new config counts', async () => {
+    const name = uniqueName('cpp-config');
+    await install(pkgOf(name));
+    await waitRecording(name);
+    const before = envOf(await daemonSet(name))['MATCH_IMAGES'];
+    await install(
+      pkgOf(name, {
+        config: { credential: [{ matchImages: ['*.dkr.ecr.eu-west-1.amazonaws.com'] }] },
+      }),
+    );
+    // Right after the change, the status still says installed, for the old config.
+    const { info, states } = await waitRecording(name);
+    expect(states).toContain('updating');
+    expect(info.state).toBe('installed');
+    expect(info.upToDate).toBe(true);
+    const after = envOf(await daemonSet(name))['MATCH_IMAGES'];
+    expect(before).not.toBe(after);
+    expect(after).toBe('*.dkr.ecr.eu-west-1.amazonaws.com');
+    // Helm upgraded the release. The controller runs the upgrade twice for one change
+    // (pkg/driver/helmdriver.go calls upgradeRelease twice) and keeps 2 revisions: v2 and v3.
+    const records = await releases(name);
+    expect(records.map((r) => [r.metadata.name, r.metadata.labels['status']]).sort()).toEqual([
+      [`sh.helm.release.v1.${name}.v2`, 'superseded'],
+      [`sh.helm.release.v1.${name}.v3`, 'deployed'],
+    ]);
+  });
+
+  it('a version change goes through updating to the version asked for', async () => {
+    const name = uniqueName('cpp-version');
+    await install(pkgOf(name));
+    await waitRecording(name);
+    await install(pkgOf(name, { packageVersion: OLDER }));
+    const { info, states } = await waitRecording(name);
+    expect(states).toContain('updating');
+    expect(info.currentVersion).toBe(OLDER);
+    expect(info.targetVersion).toBe(OLDER);
+  });
+
+  it('a version not in the bundle: the controller says so, and waitForPackage ends early with it', async () => {
+    const name = uniqueName('cpp-bad');
+    await install(pkgOf(name, { packageVersion: '9.9.9' }));
+    const started = Date.now();
+    const e = await rejectionOf(
+      waitForPackage(name, { kubeConfig: admin, clusterName: cluster, timeoutMs: 60_000 }),
+    );
+    expect(isCredprovError(e) && e.code).toBe('PACKAGE_FAILED');
+    // The controller's own words, and no state: it leaves the state alone.
+    expect(String(e)).toContain(
+      `is without state: Package credential-provider-package@9.9.9 is not in the active bundle (${stack.bundleName}).`,
+    );
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+
+  it('an installed Package changed to a version not in the bundle is not reported installed', async () => {
+    const name = uniqueName('cpp-bad2');
+    await install(pkgOf(name));
+    await waitRecording(name);
+    await install(pkgOf(name, { packageVersion: '9.9.9' }));
+    const e = await rejectionOf(
+      waitForPackage(name, { kubeConfig: admin, clusterName: cluster, timeoutMs: 60_000 }),
+    );
+    expect(isCredprovError(e) && e.code).toBe('PACKAGE_FAILED');
+    // The state is still the old installed one; the detail names the version asked for.
+    expect(String(e)).toContain(
+      `is installed: Package credential-provider-package@9.9.9 is not in the active bundle`,
+    );
+    // Corrected: the stale detail no longer fails the wait, and it ends installed.
+    await install(pkgOf(name, { packageVersion: OLDER }));
+    const { info } = await waitRecording(name);
+    expect(info.currentVersion).toBe(OLDER);
+  });
+
+  it('deletePackage --wait returns once the controller has uninstalled the release and its objects', async () => {
+    const name = uniqueName('cpp-delete');
+    await install(pkgOf(name));
+    await waitRecording(name);
+    expect(await releases(name)).toHaveLength(1);
+    expect(
+      await deletePackage(name, {
+        kubeConfig: admin,
+        clusterName: cluster,
+        wait: true,
+        timeoutMs: 60_000,
+      }),
+    ).toEqual({
+      deleted: true,
+    });
+    expect(await releases(name)).toEqual([]);
+    expect(await daemonSet(name)).toBeUndefined();
+    await expect(
+      getPackage(name, { kubeConfig: admin, clusterName: cluster }),
+    ).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+
+  it('formatPackageTable prints what kubectl get packages prints: the CRD columns as the API server renders them', async () => {
+    const now = new Date();
+    const table = (
+      await kubeRequest({
+        method: 'GET',
+        path: `/apis/packages.eks.amazonaws.com/v1alpha1/namespaces/eksa-packages-${cluster}/packages`,
+        accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
+      })
+    ).json as {
+      columnDefinitions: { name: string }[];
+      rows: { cells: unknown[]; object: { metadata: { creationTimestamp: string } } }[];
+    };
+    expect(table.rows.length).toBeGreaterThanOrEqual(4);
+    // kubectl's layout of the server's cells: headers upper-cased, AGE from the timestamp at
+    // `now`, each column padded to its widest cell plus 3 spaces, none after the last.
+    const cells = [
+      table.columnDefinitions.map((c) => c.name.toUpperCase()),
+      ...table.rows.map((r) =>
+        r.cells.map((c, i) =>
+          i === 2
+            ? humanDuration(now.getTime() - Date.parse(r.object.metadata.creationTimestamp))
+            : // Cells of these columns are strings, or null where the field is missing.
+              typeof c === 'string'
+              ? c
+              : '',
+        ),
+      ),
+    ];
+    const widths = (cells[0] ?? []).map((_, c) =>
+      Math.max(...cells.map((r) => (r[c] ?? '').length)),
+    );
+    const kubectl = cells
+      .map((r) =>
+        r
+          .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd((widths[c] ?? 0) + 3)))
+          .join('')
+          .trimEnd(),
+      )
+      .join('\n');
+    const ours = formatPackageTable(
+      await listPackages({ kubeConfig: admin, clusterName: cluster }),
+      {
+        now,
+      },
+    );
+    expect(ours).toBe(`${kubectl}\n`);
+    expect(ours).toContain(`installed   ${LATEST}`);
+  });
+});
