@@ -7,13 +7,14 @@ import { chmodSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
+  createAwsCredentialsSecret,
   parseCredentialProviderPackage,
   parseCredentialProviderResponse,
   parseRolesAnywhereCredfile,
   parseYaml,
 } from '@eksa-credprov/core';
-import { ensureNamespace, applyObjects, getPackage } from '@eksa-credprov/kube';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureNamespace, applyObjects, getPackage, waitForPackage } from '@eksa-credprov/kube';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   PROVIDER_FORMS,
   awsTestEnv,
@@ -26,8 +27,10 @@ import {
   serviceAccountToken,
   stsCalls,
   setPackageStatus,
+  startPackageStack,
   testEnv,
   uniqueName,
+  type PackageStack,
 } from '@eksa-credprov/testenv';
 import { COMMANDS } from './commands/index.ts';
 
@@ -890,5 +893,91 @@ describe('provider test', () => {
       1,
       /--config \/nonexistent\/aws-creds: no such file \(the provider would ignore it, as the AWS SDKs do/,
     );
+  });
+});
+
+// Last in the file: the package controller reconciles every Package on the API server while it
+// runs, and the tests above write Package status themselves.
+describe('with the real package controller', () => {
+  const cluster = uniqueName('clipc');
+  // Helm names the release after the Package, and on this one API server every cluster's
+  // releases share eksa-packages: a name of its own.
+  const name = uniqueName('creds');
+  let stack: PackageStack;
+  beforeAll(async () => {
+    stack = await startPackageStack(cluster);
+    await ensureNamespace('eksa-packages', { kubeConfig: admin });
+    await applyObjects(
+      [
+        createAwsCredentialsSecret({
+          form: 'keys',
+          accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+          secretAccessKey: SECRET,
+          region: 'us-west-2',
+        }),
+      ],
+      { kubeConfig: admin, fieldManager: 'test' },
+    );
+  }, 180_000);
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  it('apply, get packages with the columns the controller fills, delete --wait removes the release', async () => {
+    await ensureNamespace(`eksa-packages-${cluster}`, { kubeConfig: admin });
+    const manifest = file(
+      `${cluster}.yaml`,
+      (
+        await cli([
+          'generate',
+          'package',
+          'credential-provider-package',
+          '--cluster',
+          cluster,
+          '--name',
+          name,
+          '--profile',
+          'default',
+        ])
+      ).stdout,
+    );
+    expect((await cli(['apply', '-f', manifest])).code).toBe(0);
+    await waitForPackage(name, { kubeConfig: admin, clusterName: cluster, timeoutMs: 90_000 });
+    const [latest] = stack.versions;
+    const table = await cli(['get', 'packages', '--cluster', cluster]);
+    expect(table.code).toBe(0);
+    const [header, row, ...rest] = table.stdout.trimEnd().split('\n');
+    expect(rest).toEqual([]);
+    expect(header?.split(/\s+/)).toEqual([
+      'NAME',
+      'PACKAGE',
+      'AGE',
+      'STATE',
+      'CURRENTVERSION',
+      'TARGETVERSION',
+      'DETAIL',
+    ]);
+    // What the controller wrote, in the columns the CRD declares (DETAIL is empty once installed).
+    expect(row?.split(/\s{3,}/)).toEqual([
+      name,
+      'credential-provider-package',
+      expect.stringMatching(/^\d+s$/) as unknown as string,
+      'installed',
+      latest?.name,
+      `${latest?.name ?? ''} (latest)`,
+    ]);
+    const releases = async (): Promise<unknown[]> =>
+      (
+        (
+          await kubeRequest({
+            method: 'GET',
+            path: `/api/v1/namespaces/eksa-packages/secrets?labelSelector=owner%3Dhelm%2Cname%3D${name}`,
+          })
+        ).json as { items: unknown[] }
+      ).items;
+    expect(await releases()).toHaveLength(1);
+    const deleted = await cli(['delete', 'package', name, '--cluster', cluster, '--wait']);
+    expect(deleted.stdout).toBe(`package.packages.eks.amazonaws.com "${name}" deleted\n`);
+    expect(await releases()).toEqual([]);
   });
 });

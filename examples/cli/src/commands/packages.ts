@@ -269,7 +269,10 @@ const del: Command = {
   minArgs: 1,
   options: {
     cluster: CLUSTER_OPTION,
-    wait: { type: 'boolean', description: 'wait until each Package is gone' },
+    wait: {
+      type: 'boolean',
+      description: 'wait until each Package is gone and the controller has uninstalled it',
+    },
   },
   examples: ['eksa-credprov delete package my-credential-provider-package --cluster w01'],
   async run(ctx) {
