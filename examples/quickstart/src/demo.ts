@@ -1,11 +1,13 @@
 // The whole IAM Roles Anywhere story on one machine, against the local components that
 // `scripts/testenv up` starts (kube-apiserver with the EKS Anywhere CRDs, moto for IAM/STS/ECR,
-// the Roles Anywhere emulator). Run by `scripts/demo`, which starts and stops them.
+// the Roles Anywhere emulator, and, when started with `--package-controller demo`, the real EKS
+// Anywhere package controller with a local TLS registry holding the chart). Run by
+// `scripts/demo`, which starts and stops them.
 //
 //   1. a sample management cluster "demo": its CA (eksa-system/demo-ca) and kubeconfig
 //      (eksa-system/demo-kubeconfig) Secrets, and a node certificate that CA signed;
 //   2. `eksa-credprov roles-anywhere setup`: trust anchor, role, policy, profile, the credfile
-//      Secret and the Package;
+//      Secret and the Package; with the controller, `--wait` until it is installed;
 //   3. what the package's DaemonSet does on a node: copy the Secret's credfile to the node;
 //   4. `eksa-credprov provider test`: the node-side provider, run as the kubelet runs it, gets an
 //      ECR login with the node certificate (no aws_signing_helper, no shell);
@@ -14,14 +16,18 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { NODE_PACKAGE_DIR, packageNamespace } from '@eksa-credprov/core';
+import {
+  DEFAULT_PACKAGE_NAME as PACKAGE_NAME,
+  NODE_PACKAGE_DIR,
+  packageNamespace,
+} from '@eksa-credprov/core';
 import {
   DEFAULT_FIELD_MANAGER,
   applyObjects,
   ensureNamespace,
   loadKubeConfig,
 } from '@eksa-credprov/kube';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CLI = resolve(ROOT, 'examples/cli/dist/main.js');
@@ -29,8 +35,13 @@ const env = JSON.parse(readFileSync(resolve(ROOT, '.testenv/run/env.json'), 'utf
   kubeconfig: string;
   moto: string;
   rolesanywhere: string;
+  /** Set when `scripts/testenv up --package-controller demo` started the real controller. */
+  packageController?: { clusterName: string; registry: string; bundleName: string };
 };
 const CLUSTER = 'demo';
+/** The real EKS Anywhere package controller, when it runs for this cluster. */
+const controller =
+  env.packageController?.clusterName === CLUSTER ? env.packageController : undefined;
 const REGION = 'us-west-2';
 const ROLE = 'eksa-demo-ecr-pull';
 const IMAGE = '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app:1.0';
@@ -197,14 +208,33 @@ async function main(): Promise<void> {
     kubeletPem,
   ];
   eksaCredprov(setup);
-  process.stdout.write('  (again: every step finds what exists, so nothing changes)\n');
-  eksaCredprov(setup);
-  eksaCredprov(['get', 'packages', '--cluster', CLUSTER]);
-  process.stdout.write(
-    '  (no package controller runs here, so the Package has no state; on a real cluster add --wait)\n',
-  );
+  if (controller === undefined) {
+    process.stdout.write('  (again: every step finds what exists, so nothing changes)\n');
+    eksaCredprov(setup);
+    eksaCredprov(['get', 'packages', '--cluster', CLUSTER]);
+    process.stdout.write(
+      '  (no package controller runs here, so the Package has no state; on a real cluster add --wait)\n',
+    );
+  } else {
+    process.stdout.write(
+      `  (again, with --wait: nothing changes, and the real EKS Anywhere package controller installs\n   the chart from bundle ${controller.bundleName} in the local TLS registry ${controller.registry})\n`,
+    );
+    eksaCredprov([...setup, '--wait']);
+    eksaCredprov(['get', 'packages', '--cluster', CLUSTER]);
+    const daemonSets = await kubeConfig.makeApiClient(AppsV1Api).listNamespacedDaemonSet({
+      namespace: 'eksa-packages',
+      labelSelector: `app.kubernetes.io/instance=${PACKAGE_NAME}`,
+    });
+    for (const ds of daemonSets.items)
+      process.stdout.write(
+        `  Helm release ${PACKAGE_NAME}: DaemonSet eksa-packages/${ds.metadata?.name ?? ''}, image ${ds.spec?.template.spec?.containers[0]?.image ?? ''}\n  (no node runs here, so it schedules no pod)\n`,
+      );
+    if (daemonSets.items.length !== 1) throw new Error('the chart installed no DaemonSet');
+  }
   steps.push(
-    'roles-anywhere setup: trust anchor, role + ECR policy, profile, credfile Secret, Package; idempotent',
+    controller === undefined
+      ? 'roles-anywhere setup: trust anchor, role + ECR policy, profile, credfile Secret, Package; idempotent'
+      : 'roles-anywhere setup: trust anchor, role + ECR policy, profile, credfile Secret, Package; idempotent; installed by the real package controller',
   );
 
   step(
@@ -257,8 +287,13 @@ async function main(): Promise<void> {
     REGION,
     '--role-name',
     ROLE,
+    ...(controller === undefined ? [] : ['--wait']),
   ]);
-  steps.push('roles-anywhere teardown: Package, Secret, profile, role, trust anchor removed');
+  steps.push(
+    controller === undefined
+      ? 'roles-anywhere teardown: Package, Secret, profile, role, trust anchor removed'
+      : 'roles-anywhere teardown: Package (uninstalled by the controller), Secret, profile, role, trust anchor removed',
+  );
 
   step('Summary');
   for (const [i, s] of steps.entries()) process.stdout.write(`  ${i + 1}. ${s}\n`);

@@ -256,6 +256,11 @@ to run again.`,
   options: {
     ...COMMON,
     'keep-package': { type: 'boolean', description: 'leave the Package and the Secret in place' },
+    wait: {
+      type: 'boolean',
+      description:
+        'wait (up to 10m) until the controller has uninstalled the Package before removing its Secret',
+    },
   },
   examples: [
     'eksa-credprov roles-anywhere teardown --cluster mgmt --region us-west-2 --role-name eksa-mgmt-ecr-pull',
@@ -271,13 +276,18 @@ to run again.`,
       const { CoreV1Api } = await import('@kubernetes/client-node');
       const { kubeConfig: management, timeoutMs } = await managementCluster(ctx);
       const name = str(ctx, 'name') ?? DEFAULT_PACKAGE_NAME;
+      const target = await targetCluster(ctx, management, cluster);
+      const wait = ctx.values['wait'] === true;
       const { deleted } = await deletePackage(name, {
         kubeConfig: management,
-        timeoutMs,
+        timeoutMs: wait ? 600_000 : timeoutMs,
         clusterName: cluster,
+        wait,
+        target: target.kubeConfig,
       });
-      say(`package        ${deleted ? 'deleted' : 'absent '}   eksa-packages-${cluster}/${name}`);
-      const target = await targetCluster(ctx, management, cluster);
+      say(
+        `package        ${deleted ? 'deleted' : 'absent '}   eksa-packages-${cluster}/${name}${deleted && wait ? ' (uninstalled)' : ''}`,
+      );
       const core = target.kubeConfig.makeApiClient(CoreV1Api);
       let secretDeleted = true;
       try {
