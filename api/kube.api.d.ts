@@ -95,6 +95,7 @@ interface PackageInfo {
         readonly version: string;
         readonly tag: string;
     }[];
+    readonly upToDate: boolean;
     readonly resourceVersion: string;
     readonly object: Package;
 }
@@ -106,9 +107,12 @@ interface PackageOptions extends KubeCallOptions {
     readonly clusterName: string;
 }
 declare function getPackage(name: string, options: PackageOptions): Promise<PackageInfo>;
-declare function deletePackage(name: string, options: PackageOptions & {
+declare const HELM_RELEASE_NAMESPACE = "eksa-packages";
+interface DeletePackageOptions extends PackageOptions {
     readonly wait?: boolean;
-}): Promise<{
+    readonly target?: KubeConfig;
+}
+declare function deletePackage(name: string, options: DeletePackageOptions): Promise<{
     readonly deleted: boolean;
 }>;
 declare function formatPackageTable(packages: readonly PackageInfo[], options?: {
@@ -121,6 +125,7 @@ interface WaitForPackageOptions extends PackageOptions {
     readonly onProgress?: (pkg: PackageInfo) => void;
     readonly failWhen?: (pkg: PackageInfo) => boolean;
 }
+declare function isPackageFailed(pkg: PackageInfo): boolean;
 declare function waitForPackage(name: string, options: WaitForPackageOptions): Promise<PackageInfo>;
 interface ServiceAccountEcrAccessInit extends KubeCallOptions {
     readonly roleArn: string;
@@ -245,5 +250,5 @@ interface LeaderElector {
     stop(): Promise<void>;
 }
 declare function startLeaderElection(init: LeaderElectionInit): LeaderElector;
-export { DEFAULT_FIELD_MANAGER, EKSA_SYSTEM_NAMESPACE, KubeApiError, applyObjects, createEventRecorder, createWorkQueue, deleteObjects, deletePackage, ensureNamespace, ensureServiceAccountEcrAccess, formatPackageTable, getClusterCaCertificate, getPackage, getWorkloadClusterKubeConfig, humanDuration, installCredentialProvider, isKubeApiError, listPackages, loadKubeConfig, objectKey, removeServiceAccountEcrAccess, startInformer, startLeaderElection, waitForPackage };
-export type { ApplyOptions, ApplyResult, DeleteResult, EnsureNamespaceOptions, EventInit, EventRecorder, EventRecorderInit, EventSubject, Informer, InformerInit, InstallCredentialProviderInit, InstallCredentialProviderResult, KubeCallOptions, KubeObject, LeaderElectionInit, LeaderElector, ListPackagesOptions, LoadKubeConfigOptions, ObjectWithMeta, PackageInfo, PackageOptions, ServiceAccountEcrAccess, ServiceAccountEcrAccessInit, WaitForPackageOptions, WorkQueue, WorkQueueInit };
+export { DEFAULT_FIELD_MANAGER, EKSA_SYSTEM_NAMESPACE, HELM_RELEASE_NAMESPACE, KubeApiError, applyObjects, createEventRecorder, createWorkQueue, deleteObjects, deletePackage, ensureNamespace, ensureServiceAccountEcrAccess, formatPackageTable, getClusterCaCertificate, getPackage, getWorkloadClusterKubeConfig, humanDuration, installCredentialProvider, isKubeApiError, isPackageFailed, listPackages, loadKubeConfig, objectKey, removeServiceAccountEcrAccess, startInformer, startLeaderElection, waitForPackage };
+export type { ApplyOptions, ApplyResult, DeletePackageOptions, DeleteResult, EnsureNamespaceOptions, EventInit, EventRecorder, EventRecorderInit, EventSubject, Informer, InformerInit, InstallCredentialProviderInit, InstallCredentialProviderResult, KubeCallOptions, KubeObject, LeaderElectionInit, LeaderElector, ListPackagesOptions, LoadKubeConfigOptions, ObjectWithMeta, PackageInfo, PackageOptions, ServiceAccountEcrAccess, ServiceAccountEcrAccessInit, WaitForPackageOptions, WorkQueue, WorkQueueInit };

@@ -7,6 +7,7 @@ describe('@eksa-credprov/kube export list', () => {
       [
         "DEFAULT_FIELD_MANAGER",
         "EKSA_SYSTEM_NAMESPACE",
+        "HELM_RELEASE_NAMESPACE",
         "KubeApiError",
         "applyObjects",
         "createEventRecorder",
@@ -22,6 +23,7 @@ describe('@eksa-credprov/kube export list', () => {
         "humanDuration",
         "installCredentialProvider",
         "isKubeApiError",
+        "isPackageFailed",
         "listPackages",
         "loadKubeConfig",
         "objectKey",

@@ -271,7 +271,8 @@ const del: Command = {
     cluster: CLUSTER_OPTION,
     wait: {
       type: 'boolean',
-      description: 'wait until each Package is gone and the controller has uninstalled it',
+      description:
+        'wait (up to 10m) until each Package is gone and the controller has uninstalled it',
     },
   },
   examples: ['eksa-credprov delete package my-credential-provider-package --cluster w01'],
@@ -281,10 +282,12 @@ const del: Command = {
     const management = await managementCluster(ctx);
     const missing: string[] = [];
     for (const name of ctx.args) {
+      const wait = ctx.values['wait'] === true;
       const { deleted } = await deletePackage(name, {
         ...management,
+        ...(wait ? { timeoutMs: 600_000 } : {}),
         clusterName: cluster,
-        wait: ctx.values['wait'] === true,
+        wait,
       });
       if (deleted) ctx.io.stdout(`package.packages.eks.amazonaws.com "${name}" deleted\n`);
       else missing.push(name);
