@@ -19,12 +19,19 @@ import {
   rejectionOf,
   startPackageStack,
   uniqueName,
+  until,
   type PackageStack,
 } from '@eksa-credprov/testenv';
 import { installCredentialProvider } from './install.ts';
 import { formatPackageTable, humanDuration } from './package-table.ts';
-import { waitForPackage } from './package-wait.ts';
-import { HELM_RELEASE_NAMESPACE, deletePackage, getPackage, listPackages } from './packages.ts';
+import { isPackageFailed, waitForPackage } from './package-wait.ts';
+import {
+  HELM_RELEASE_NAMESPACE,
+  deletePackage,
+  getPackage,
+  listPackages,
+  type PackageInfo,
+} from './packages.ts';
 
 const admin = kubeConfigFor('admin');
 const cluster = uniqueName('life');
@@ -246,6 +253,36 @@ describe('the real package controller, with a bundle and the chart', () => {
     expect(info.currentVersion).toBe(OLDER);
   });
 
+  it('a Package outside eksa-packages-*: state unknown, which isPackageFailed reports', async () => {
+    const namespace = uniqueName('elsewhere');
+    const name = uniqueName('cpp-unknown');
+    await kubeRequest({
+      method: 'POST',
+      path: '/api/v1/namespaces',
+      body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+    });
+    const pkg = pkgOf(name);
+    const created = await kubeRequest({
+      method: 'POST',
+      path: `/apis/packages.eks.amazonaws.com/v1alpha1/namespaces/${namespace}/packages`,
+      body: { ...pkg, metadata: { ...pkg.metadata, namespace } },
+    });
+    expect(created.status).toBe(201);
+    let info: PackageInfo | undefined;
+    await until(
+      async () => {
+        info = (await listPackages({ kubeConfig: admin })).find((p) => p.name === name);
+        return info?.state !== undefined;
+      },
+      'a state for the Package outside eksa-packages-*',
+      60_000,
+    );
+    expect(info?.state).toBe('unknown');
+    expect(info?.detail).toBe('Packages namespaces must start with: eksa-packages');
+    expect(info?.clusterName).toBe('');
+    expect(info !== undefined && isPackageFailed(info)).toBe(true);
+  });
+
   it('deletePackage --wait returns once the controller has uninstalled the release and its objects', async () => {
     const name = uniqueName('cpp-delete');
     await install(pkgOf(name));
@@ -317,5 +354,21 @@ describe('the real package controller, with a bundle and the chart', () => {
     );
     expect(ours).toBe(`${kubectl}\n`);
     expect(ours).toContain(`installed   ${LATEST}`);
+  });
+
+  // Last: it stops the controller.
+  it('deletePackage --wait with no controller to uninstall: TIMEOUT naming the release still installed', async () => {
+    const name = uniqueName('cpp-orphan');
+    await install(pkgOf(name));
+    await waitRecording(name);
+    await stack.controller.stop();
+    const e = await rejectionOf(
+      deletePackage(name, { kubeConfig: admin, clusterName: cluster, wait: true, timeoutMs: 2000 }),
+    );
+    expect(isCredprovError(e) && e.code).toBe('TIMEOUT');
+    expect(String(e)).toContain(
+      `the Helm release eksa-packages/${name} of Package eksa-packages-${cluster}/${name} is still installed: is the package controller running?`,
+    );
+    expect(await releases(name)).toHaveLength(1);
   });
 });

@@ -287,15 +287,25 @@ async function releaseCluster(options: PackageOptions): Promise<KubeConfig | und
   }
 }
 
-/** Polls `done` every 200 ms until it holds; past the call's deadline, a TIMEOUT saying `what`. */
+/**
+ * Polls `done` every 200 ms until it holds. Past the call's deadline (a poll cut short by it
+ * included), a TIMEOUT saying `what`.
+ */
 async function pollUntil(
   ctx: CallContext,
   what: string,
   done: () => Promise<boolean>,
 ): Promise<void> {
-  while (!(await done())) {
-    if (Date.now() > ctx.deadline)
+  const pollMs = 200;
+  for (;;) {
+    try {
+      if (await done()) return;
+    } catch (e) {
+      if (Date.now() < ctx.deadline) throw e;
+      throw new CredprovError({ code: ERROR_CODES.TIMEOUT, message: what, cause: e });
+    }
+    if (Date.now() + pollMs >= ctx.deadline)
       throw new CredprovError({ code: ERROR_CODES.TIMEOUT, message: what });
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
