@@ -7,7 +7,6 @@ import { chmodSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  createAwsCredentialsSecret,
   parseCredentialProviderPackage,
   parseCredentialProviderResponse,
   parseRolesAnywhereCredfile,
@@ -28,6 +27,7 @@ import {
   stsCalls,
   setPackageStatus,
   startPackageStack,
+  testKeysSecret,
   testEnv,
   uniqueName,
   type PackageStack,
@@ -907,17 +907,7 @@ describe('with the real package controller', () => {
   beforeAll(async () => {
     stack = await startPackageStack(cluster);
     await ensureNamespace('eksa-packages', { kubeConfig: admin });
-    await applyObjects(
-      [
-        createAwsCredentialsSecret({
-          form: 'keys',
-          accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-          secretAccessKey: SECRET,
-          region: 'us-west-2',
-        }),
-      ],
-      { kubeConfig: admin, fieldManager: 'test' },
-    );
+    await applyObjects([testKeysSecret()], { kubeConfig: admin, fieldManager: 'test' });
   }, 180_000);
   afterAll(async () => {
     await stack.stop();

@@ -5,16 +5,13 @@
  * makes of it. (Issue 17 goes on to a local TLS registry with a bundle and the chart.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createAwsCredentialsSecret,
-  createCredentialProviderPackage,
-  isCredprovError,
-} from '@eksa-credprov/core';
+import { createCredentialProviderPackage, isCredprovError } from '@eksa-credprov/core';
 import {
   closedPort,
   kubeConfigFor,
   kubeRequest,
   startPackageController,
+  testKeysSecret,
   uniqueName,
   until,
   type PackageController,
@@ -81,12 +78,7 @@ describe('the real package controller, before any bundle', () => {
   });
 
   it('writes a Package detail and no state; getPackage shows it and waitForPackage names it', async () => {
-    const secret = createAwsCredentialsSecret({
-      form: 'keys',
-      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-      region: 'us-west-2',
-    });
+    const secret = testKeysSecret();
     const pkg = createCredentialProviderPackage({ clusterName: cluster });
     await installCredentialProvider({ management: admin, package: pkg, secret });
     const info = await seen(

@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createAwsCredentialsSecret,
   createCredentialProviderPackage,
   isCredprovError,
   type CredentialProviderPackageInit,
@@ -18,6 +17,7 @@ import {
   kubeRequest,
   rejectionOf,
   startPackageStack,
+  testKeysSecret,
   uniqueName,
   until,
   type PackageStack,
@@ -38,12 +38,7 @@ const cluster = uniqueName('life');
 const [LATEST, OLDER] = CHART_VERSIONS;
 let stack: PackageStack;
 
-const secret = createAwsCredentialsSecret({
-  form: 'keys',
-  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-  region: 'us-west-2',
-});
+const secret = testKeysSecret();
 
 /** A Package of this file's cluster, with a name of its own (its Helm release's name). */
 function pkgOf(name: string, extra: Partial<CredentialProviderPackageInit> = {}) {

@@ -32,6 +32,7 @@ export {
   execProvider,
   providerRequest,
   runKubeletPlugin,
+  testKeysSecret,
   type KubeletLookup,
   type KubeletPluginRun,
   type ProviderRun,

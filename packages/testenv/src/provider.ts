@@ -7,9 +7,11 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  createAwsCredentialsSecret,
   createKubeletCredentialProviderConfig,
   toYaml,
   type KubeletCredentialProviderInit,
+  type Secret,
 } from '@eksa-credprov/core';
 import { awsTestEnv, REPO_ROOT } from './env.ts';
 import { testPki } from './pki.ts';
@@ -23,6 +25,15 @@ export const TEST_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 /** The secret half of {@link TEST_ACCESS_KEY_ID}. */
 export const TEST_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 /** A profile body with the test keys and region `us-west-2`. */
+/** The `keys` form of the AWS credential Secret (`eksa-packages/aws-secret`) with the test keys. */
+export function testKeysSecret(): Secret {
+  return createAwsCredentialsSecret({
+    form: 'keys',
+    accessKeyId: TEST_ACCESS_KEY_ID,
+    secretAccessKey: TEST_SECRET_ACCESS_KEY,
+    region: 'us-west-2',
+  });
+}
 export const TEST_KEYS_PROFILE = `aws_access_key_id = ${TEST_ACCESS_KEY_ID}\naws_secret_access_key = ${TEST_SECRET_ACCESS_KEY}\nregion = us-west-2\n`;
 
 const AWS_PACKAGE = join(REPO_ROOT, 'packages/aws');
