@@ -1,10 +1,12 @@
 /**
  * scripts/demo end to end, as the README runs it, against the components scripts/test started
- * (so the demo neither starts nor stops them), and its --offline form.
+ * (so the demo neither starts nor stops them): without the package controller, then with it (as
+ * scripts/demo starts it on its own); and its --offline form.
  */
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPackageStack, type PackageStack } from '@eksa-credprov/testenv';
 
 const DEMO = resolve(import.meta.dirname, '../../../scripts/demo');
 
@@ -44,5 +46,39 @@ describe('scripts/demo', () => {
     expect(run.stdout).toContain('credential_process = aws_signing_helper credential-process');
     expect(run.stdout).toContain('kind: Package');
     expect(run.stdout).toContain('kind: Secret');
+  });
+});
+
+// After the others: the package controller reconciles every Package on the API server.
+describe('scripts/demo with the real package controller', () => {
+  let stack: PackageStack;
+  beforeAll(async () => {
+    stack = await startPackageStack('demo');
+  }, 180_000);
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  it('reaches installed: the controller installs the chart from the local registry', async () => {
+    const run = await demo([]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const [latest] = stack.versions;
+    expect(run.stdout).toContain(
+      `the chart from bundle ${stack.bundleName} in the local TLS registry ${stack.registry}`,
+    );
+    expect(run.stdout).toMatch(new RegExp(`installed\\s+${latest?.name ?? '-'}\n`));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `my-credential-provider-package\\s+credential-provider-package\\s+\\d+s\\s+installed\\s+${latest?.name ?? '-'}`,
+      ),
+    );
+    expect(run.stdout).toContain(
+      'Helm release my-credential-provider-package: DaemonSet eksa-packages/my-credential-provider-package',
+    );
+    expect(run.stdout).toMatch(
+      /package\s+deleted\s+eksa-packages-demo\/my-credential-provider-package \(uninstalled\)/,
+    );
+    expect(run.stdout).toContain('installed by the real package controller');
   });
 });

@@ -27,7 +27,7 @@ import {
   ensureNamespace,
   loadKubeConfig,
 } from '@eksa-credprov/kube';
-import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CLI = resolve(ROOT, 'examples/cli/dist/main.js');
@@ -35,13 +35,8 @@ const env = JSON.parse(readFileSync(resolve(ROOT, '.testenv/run/env.json'), 'utf
   kubeconfig: string;
   moto: string;
   rolesanywhere: string;
-  /** Set when `scripts/testenv up --package-controller demo` started the real controller. */
-  packageController?: { clusterName: string; registry: string; bundleName: string };
 };
 const CLUSTER = 'demo';
-/** The real EKS Anywhere package controller, when it runs for this cluster. */
-const controller =
-  env.packageController?.clusterName === CLUSTER ? env.packageController : undefined;
 const REGION = 'us-west-2';
 const ROLE = 'eksa-demo-ecr-pull';
 const IMAGE = '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app:1.0';
@@ -93,8 +88,37 @@ function openssl(args: readonly string[]): void {
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
+/**
+ * The cluster's PackageBundleController when it is active: then the real EKS Anywhere package
+ * controller runs for it (`scripts/testenv up --package-controller demo`, which scripts/demo
+ * asks for) and installs Packages from the bundle in its registry.
+ */
+async function activeBundleController(
+  kubeConfig: KubeConfig,
+): Promise<{ registry: string; bundle: string } | undefined> {
+  try {
+    const pbc = (await kubeConfig.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+      group: 'packages.eks.amazonaws.com',
+      version: 'v1alpha1',
+      namespace: 'eksa-packages',
+      plural: 'packagebundlecontrollers',
+      name: CLUSTER,
+    })) as {
+      spec?: { defaultRegistry?: string; activeBundle?: string };
+      status?: { state?: string };
+    };
+    return pbc.status?.state === 'active'
+      ? { registry: pbc.spec?.defaultRegistry ?? '', bundle: pbc.spec?.activeBundle ?? '' }
+      : undefined;
+  } catch (e) {
+    if ((e as { code?: number }).code === 404) return undefined;
+    throw e;
+  }
+}
+
 async function main(): Promise<void> {
   const kubeConfig = loadKubeConfig({ kubeconfigPath: env.kubeconfig });
+  const controller = await activeBundleController(kubeConfig);
 
   step(
     '1. A sample management cluster "demo" (its CA and kubeconfig Secrets) and a node certificate',
@@ -217,7 +241,7 @@ async function main(): Promise<void> {
     );
   } else {
     process.stdout.write(
-      `  (again, with --wait: nothing changes, and the real EKS Anywhere package controller installs\n   the chart from bundle ${controller.bundleName} in the local TLS registry ${controller.registry})\n`,
+      `  (again, with --wait: nothing changes, and the real EKS Anywhere package controller installs\n   the chart from bundle ${controller.bundle} in the local TLS registry ${controller.registry})\n`,
     );
     eksaCredprov([...setup, '--wait']);
     eksaCredprov(['get', 'packages', '--cluster', CLUSTER]);

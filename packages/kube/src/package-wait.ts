@@ -64,9 +64,9 @@ export function isPackageFailed(pkg: PackageInfo): boolean {
 }
 
 /**
- * Waits until a Package reaches a state (by default `installed`) for its current spec
- * ({@link PackageInfo.upToDate}: after a config or version change, the `installed` of the old one
- * does not count), watching it (no polling) and re-watching when the server ends the watch. Ends
+ * Waits until a Package reaches a state (by default `installed`; `installed` only for its current
+ * spec, {@link PackageInfo.upToDate}: after a config or version change, the `installed` of the old
+ * one does not count), watching it (no polling) and re-watching when the server ends the watch. Ends
  * early, with the controller's `detail`, when the controller will not go on without a change
  * ({@link isPackageFailed}).
  *
@@ -94,7 +94,8 @@ export async function waitForPackage(
   const seen = (p: PackageInfo): 'done' | 'failed' | 'waiting' => {
     if (last?.resourceVersion !== p.resourceVersion) options.onProgress?.(p);
     last = p;
-    if (p.state === want && p.upToDate) return 'done';
+    // `installed` means done only for the current spec; other states are taken as they come.
+    if (p.state === want && (want !== 'installed' || p.upToDate)) return 'done';
     return failWhen(p) ? 'failed' : 'waiting';
   };
   const failed = (p: PackageInfo): CredprovError =>

@@ -15,7 +15,6 @@ export {
   CHART_VERSIONS,
   REGISTRY_CONFIG_DIR,
   startPackageController,
-  loopbackName,
   startPackageStack,
   type PackageController,
   type PackageStack,

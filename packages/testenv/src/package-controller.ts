@@ -163,6 +163,16 @@ async function runToEnd(command: string, args: readonly string[]): Promise<strin
   });
 }
 
+/** A test's controller beside the one `scripts/testenv up --package-controller` started would
+ * fight it over every Package. */
+function refuseSecondController(): void {
+  const running = testEnv().packageController;
+  if (running !== undefined)
+    throw new Error(
+      `scripts/testenv up --package-controller ${running.clusterName} started a package controller, and a second one would fight it over every Package: restart with scripts/testenv down && scripts/testenv up`,
+    );
+}
+
 /**
  * Starts the package controller for management cluster `clusterName` (its `CLUSTER_NAME`) and no
  * registry: it reconciles every PackageBundleController and Package on the API server while it
@@ -173,11 +183,7 @@ export function startPackageController(
   options: { readonly logFile?: string } = {},
 ): PackageController & { readonly pid: number } {
   const bin = need(join(BIN, 'package-controller'));
-  const running = testEnv().packageController;
-  if (running !== undefined && options.logFile === undefined)
-    throw new Error(
-      `scripts/testenv up --package-controller ${running.clusterName} started a package controller, and a second one would fight it over every Package: restart with scripts/testenv down && scripts/testenv up`,
-    );
+  if (options.logFile === undefined) refuseSecondController();
   // Its own empty working directory: the controller loads a .env file from there (godotenv),
   // and Helm keeps its configuration and cache under HOME.
   const cwd = mkdtempSync(join(tmpdir(), 'package-controller-'));
@@ -245,6 +251,7 @@ export async function startPackageStack(
   clusterName: string,
   options: { readonly runDir?: string } = {},
 ): Promise<PackageStack & { readonly pids: readonly number[] }> {
+  if (options.runDir === undefined) refuseSecondController();
   const dir = resolve(options.runDir ?? mkdtempSync(join(tmpdir(), 'oci-registry-')));
   const tool = need(join(BIN, 'oci-registry'));
   const registryProc = run(tool, ['serve', '--dir', dir, '--host', await loopbackName()], {
@@ -333,16 +340,20 @@ export async function startPackageStack(
     });
     if (ns.status !== 201 && ns.status !== 409)
       throw new Error(`namespace eksa-packages: ${String(ns.status)} ${ns.text}`);
-    const created = await kubeRequest({
-      method: 'POST',
-      path: `${PBC_PATH}/packagebundlecontrollers`,
-      body: {
-        apiVersion: 'packages.eks.amazonaws.com/v1alpha1',
-        kind: 'PackageBundleController',
-        metadata: { name: clusterName, namespace: 'eksa-packages' },
-        spec: { defaultRegistry: registry, defaultImageRegistry: registry },
-      },
-    });
+    const pbcBody = {
+      apiVersion: 'packages.eks.amazonaws.com/v1alpha1',
+      kind: 'PackageBundleController',
+      metadata: { name: clusterName, namespace: 'eksa-packages' },
+      spec: { defaultRegistry: registry, defaultImageRegistry: registry },
+    };
+    const createPbc = () =>
+      kubeRequest({ method: 'POST', path: `${PBC_PATH}/packagebundlecontrollers`, body: pbcBody });
+    let created = await createPbc();
+    if (created.status === 409) {
+      // Left by a stack that did not stop (its registry and bundle are gone): a fresh one.
+      await kubeRequest({ method: 'DELETE', path: pbc });
+      created = await createPbc();
+    }
     if (created.status !== 201)
       throw new Error(
         `PackageBundleController ${clusterName}: ${String(created.status)} ${created.text}`,
