@@ -3,14 +3,11 @@
 // packaged and pushed with Helm's own libraries, and a PackageBundle pushed as a one-layer OCI
 // artifact with oras.
 //
-//	oci-registry serve --dir DIR [--host NAME]
-//	    Makes a CA and a server certificate for 127.0.0.1, localhost and NAME (DIR/ca.crt; the
-//	    key stays in memory), serves an in-memory registry (go-containerregistry's pkg/registry)
-//	    on 127.0.0.1:0, and writes its address (NAME:port, or 127.0.0.1:port) to DIR/address once
-//	    it listens. Runs until SIGTERM or SIGINT. NAME must be a name of 127.0.0.1 other than
-//	    localhost: Helm 3.14 (in the package controller) talks plain HTTP to a registry at
-//	    localhost or a loopback IP (containerd's docker.MatchLocalhost), so only a name reaches
-//	    it over TLS, as a real registry is reached.
+//	oci-registry serve --dir DIR
+//	    Makes a CA and a server certificate for 127.0.0.1 and localhost (DIR/ca.crt; the key stays
+//	    in memory), serves an in-memory registry (go-containerregistry's pkg/registry) on
+//	    127.0.0.1:0, and writes its address to DIR/address once it listens. Runs until SIGTERM or
+//	    SIGINT.
 //	oci-registry push-chart --registry ADDR --ca FILE --chart DIR --repository REPO --version V
 //	                        [--image-digest D]
 //	    Packages the chart in DIR with its version set to V and, given D, its image placeholder set
@@ -81,16 +78,11 @@ func main() {
 func serve(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
 	dir := fs.String("dir", "", "directory for ca.crt and address")
-	host := fs.String("host", "", "a name of 127.0.0.1 for the certificate and the address (besides 127.0.0.1 and localhost)")
 	_ = fs.Parse(args)
 	if *dir == "" {
 		return errors.New("serve: --dir is required")
 	}
-	names := []string{"localhost"}
-	if *host != "" {
-		names = append(names, *host)
-	}
-	cert, caPEM, err := makeCertificates(names)
+	cert, caPEM, err := makeCertificates()
 	if err != nil {
 		return err
 	}
@@ -109,9 +101,6 @@ func serve(args []string) error {
 	// The address file appears whole, once the port is open.
 	tmp := filepath.Join(*dir, "address.tmp")
 	address := ln.Addr().String()
-	if *host != "" {
-		address = net.JoinHostPort(*host, fmt.Sprint(ln.Addr().(*net.TCPAddr).Port))
-	}
 	if err := os.WriteFile(tmp, []byte(address), 0o644); err != nil {
 		return err
 	}
@@ -133,9 +122,9 @@ func serve(args []string) error {
 	return nil
 }
 
-// makeCertificates returns a server certificate for 127.0.0.1 and the DNS names given, and the
-// PEM of the CA that signed it. Both keys are ECDSA P-256 and live only in this process.
-func makeCertificates(names []string) (tls.Certificate, []byte, error) {
+// makeCertificates returns a server certificate for 127.0.0.1 and localhost, and the PEM of the
+// CA that signed it. Both keys are ECDSA P-256 and live only in this process.
+func makeCertificates() (tls.Certificate, []byte, error) {
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return tls.Certificate{}, nil, err
@@ -170,7 +159,7 @@ func makeCertificates(names []string) (tls.Certificate, []byte, error) {
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		DNSNames:     names,
+		DNSNames:     []string{"localhost"},
 	}
 	leafDER, err := x509.CreateCertificate(rand.Reader, leafTemplate, ca, &key.PublicKey, caKey)
 	if err != nil {

@@ -965,7 +965,7 @@ describe('with the real package controller', () => {
           })
         ).json as { items: unknown[] }
       ).items;
-    expect(await releases()).toHaveLength(1);
+    expect((await releases()).length).toBeGreaterThan(0);
     const deleted = await cli(['delete', 'package', name, '--cluster', cluster, '--wait']);
     expect(deleted.stdout).toBe(`package.packages.eks.amazonaws.com "${name}" deleted\n`);
     expect(await releases()).toEqual([]);

@@ -1,8 +1,8 @@
 /**
  * The Package status as the real EKS Anywhere package controller writes it (package-manager
- * v0.4.5, built from the Go module proxy), not as the tests write it. No OCI registry runs here
- * yet, so these are its answers before any bundle is available: what it says, and what the SDK
- * makes of it. (Issue 17 goes on to a local TLS registry with a bundle and the chart.)
+ * v0.4.17, built from the Go module proxy), not as the tests write it, before any bundle can be
+ * pulled: its registry is an address where nothing listens. What it says, and what the SDK makes
+ * of it. package-lifecycle.integ.test.ts has the rest of the lifecycle, with a registry.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCredentialProviderPackage, isCredprovError } from '@eksa-credprov/core';

@@ -20,7 +20,7 @@ const packageWith = (s: PackageSpec, status: PackageStatus | undefined): Package
   ...(status === undefined ? {} : { status }),
 });
 
-// How package-manager v0.4.5 leaves status.spec (controllers and pkg/packages/manager.go): copied
+// How package-manager v0.4.17 leaves status.spec (controllers and pkg/packages/manager.go): copied
 // when it installs and when it sees a config change; left alone when a change needs no reinstall.
 describe('PackageInfo.upToDate', () => {
   const installed = (seen: PackageSpec, extra: PackageStatus = {}): PackageStatus => ({

@@ -1,6 +1,6 @@
 /**
  * The real EKS Anywhere package controller (`package-manager server` of
- * github.com/aws/eks-anywhere-packages v0.4.5, built by scripts/build-go-tools into
+ * github.com/aws/eks-anywhere-packages v0.4.17, built by scripts/build-go-tools into
  * .testenv/bin/package-controller) and what it needs to install a package: a TLS OCI registry
  * (testenv/oci-registry) holding the upstream credential-provider-package chart (testenv/charts)
  * and a PackageBundle that lists it, and the PackageBundleController of the cluster.
@@ -23,8 +23,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { lookup } from 'node:dns/promises';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { REPO_ROOT, testEnv } from './env.ts';
@@ -44,33 +43,6 @@ export const CHART_VERSIONS = [
   '0.1.0-1e8277a8095c43376f389cd167ddf59f0aac58da',
 ] as const;
 const PBC_PATH = '/apis/packages.eks.amazonaws.com/v1alpha1/namespaces/eksa-packages';
-
-/**
- * A name of this machine that resolves to a loopback address and is not `localhost`: the
- * registry is reached by it. Helm 3.14, inside package-manager v0.4.5, sends plain HTTP to any
- * registry at `localhost` or a loopback IP (containerd's `docker.MatchLocalhost`), while the
- * controller pulls bundles over HTTPS only; by a name, both use TLS, as with a real registry.
- * Tried: the host name, then the names of loopback addresses in /etc/hosts.
- */
-export async function loopbackName(): Promise<string> {
-  const candidates = [hostname()];
-  try {
-    for (const line of readFileSync('/etc/hosts', 'utf8').split('\n')) {
-      const [address, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
-      if (address?.startsWith('127.') === true) candidates.push(...names);
-    }
-  } catch {
-    // No /etc/hosts: the host name alone.
-  }
-  for (const name of candidates) {
-    if (name === '' || /^localhost(\.|$)/.test(name) || name.startsWith('ip6-')) continue;
-    const found = await lookup(name, { family: 4 }).catch(() => undefined);
-    if (found?.address.startsWith('127.') === true) return name;
-  }
-  throw new Error(
-    `no name of this machine resolves to 127.0.0.1 besides localhost (tried ${candidates.join(', ')}): add one to /etc/hosts, e.g. "127.0.0.1 ${hostname()}". The package controller's Helm talks plain HTTP to a registry at localhost or a loopback IP, so the test registry is reached by a name, over TLS.`,
-  );
-}
 
 /** A running process of the stack. */
 export interface PackageController {
@@ -254,7 +226,7 @@ export async function startPackageStack(
   if (options.runDir === undefined) refuseSecondController();
   const dir = resolve(options.runDir ?? mkdtempSync(join(tmpdir(), 'oci-registry-')));
   const tool = need(join(BIN, 'oci-registry'));
-  const registryProc = run(tool, ['serve', '--dir', dir, '--host', await loopbackName()], {
+  const registryProc = run(tool, ['serve', '--dir', dir], {
     cwd: dir,
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
     ...(options.runDir === undefined ? {} : { logFile: join(dir, 'oci-registry.log') }),
