@@ -175,7 +175,14 @@ export function startPackageController(
       ...(options.logFile === undefined ? {} : { logFile: options.logFile }),
     },
   );
-  return { log: proc.log, stop: proc.stop, pid: proc.child.pid ?? 0 };
+  return {
+    log: proc.log,
+    stop: async () => {
+      await proc.stop();
+      rmSync(cwd, { recursive: true, force: true });
+    },
+    pid: proc.child.pid ?? 0,
+  };
 }
 
 /** The bundle YAML for the chart versions pushed (newest first), as releases write it. */
@@ -241,6 +248,7 @@ export async function startPackageStack(
     if (bundleName !== '')
       await kubeRequest({ method: 'DELETE', path: `${PBC_PATH}/packagebundles/${bundleName}` });
     rmSync(caFile, { force: true });
+    if (options.runDir === undefined) rmSync(dir, { recursive: true, force: true });
   };
   try {
     const addressFile = join(dir, 'address');
