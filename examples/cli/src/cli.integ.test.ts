@@ -201,23 +201,31 @@ describe('generate package', () => {
   });
 });
 
+/**
+ * A manifest file of Package `name` for `cluster` as `eksa-credprov generate` writes it, with the
+ * Package namespace created.
+ */
+async function generatedPackage(cluster: string, name: string): Promise<string> {
+  await ensureNamespace(`eksa-packages-${cluster}`, { kubeConfig: admin });
+  const generated = await cli([
+    'generate',
+    'package',
+    'credential-provider-package',
+    '--cluster',
+    cluster,
+    '--name',
+    name,
+    '--profile',
+    'default',
+  ]);
+  return file(`${cluster}.yaml`, generated.stdout);
+}
+
 describe('create, apply, get, delete against the API server', () => {
   const cluster = uniqueName('cli');
   let manifest = '';
   beforeAll(async () => {
-    await ensureNamespace(`eksa-packages-${cluster}`, { kubeConfig: admin });
-    const generated = await cli([
-      'generate',
-      'package',
-      'credential-provider-package',
-      '--cluster',
-      cluster,
-      '--name',
-      'creds',
-      '--profile',
-      'default',
-    ]);
-    manifest = file(`${cluster}.yaml`, generated.stdout);
+    manifest = await generatedPackage(cluster, 'creds');
   });
 
   it('create, then create again fails, apply is a no-op, get shows it, delete removes it', async () => {
@@ -914,23 +922,7 @@ describe('with the real package controller', () => {
   });
 
   it('apply, get packages with the columns the controller fills, delete --wait removes the release', async () => {
-    await ensureNamespace(`eksa-packages-${cluster}`, { kubeConfig: admin });
-    const manifest = file(
-      `${cluster}.yaml`,
-      (
-        await cli([
-          'generate',
-          'package',
-          'credential-provider-package',
-          '--cluster',
-          cluster,
-          '--name',
-          name,
-          '--profile',
-          'default',
-        ])
-      ).stdout,
-    );
+    const manifest = await generatedPackage(cluster, name);
     expect((await cli(['apply', '-f', manifest])).code).toBe(0);
     await waitForPackage(name, { kubeConfig: admin, clusterName: cluster, timeoutMs: 90_000 });
     const [latest] = stack.versions;

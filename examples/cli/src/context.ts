@@ -16,6 +16,9 @@ export function kube(): Promise<typeof Kube> {
   return import('@eksa-credprov/kube');
 }
 
+/** How long a `--wait` waits, unless told (10m): for a controller to install or uninstall. */
+export const WAIT_TIMEOUT_MS = 600_000;
+
 /** `--request-timeout` in milliseconds: how long one API call may take, retries included. */
 export function requestTimeoutMs(ctx: CommandContext): number {
   const text = ctx.values['request-timeout'];

@@ -253,7 +253,10 @@ async function main(): Promise<void> {
       process.stdout.write(
         `  Helm release ${PACKAGE_NAME}: DaemonSet eksa-packages/${ds.metadata?.name ?? ''}, image ${ds.spec?.template.spec?.containers[0]?.image ?? ''}\n  (no node runs here, so it schedules no pod)\n`,
       );
-    if (daemonSets.items.length !== 1) throw new Error('the chart installed no DaemonSet');
+    if (daemonSets.items.length !== 1)
+      throw new Error(
+        `the chart installed ${String(daemonSets.items.length)} DaemonSets for ${PACKAGE_NAME}, not 1`,
+      );
   }
   steps.push(
     controller === undefined

@@ -23,7 +23,7 @@ import {
   type PackageStack,
 } from '@eksa-credprov/testenv';
 import { installCredentialProvider } from './install.ts';
-import { formatPackageTable, humanDuration } from './package-table.ts';
+import { formatPackageTable, humanDuration, tabulate } from './package-table.ts';
 import { isPackageFailed, waitForPackage } from './package-wait.ts';
 import {
   HELM_RELEASE_NAMESPACE,
@@ -327,8 +327,8 @@ describe('the real package controller, with a bundle and the chart', () => {
       rows: { cells: unknown[]; object: { metadata: { creationTimestamp: string } } }[];
     };
     expect(table.rows.length).toBeGreaterThanOrEqual(4);
-    // kubectl's layout of the server's cells: headers upper-cased, AGE from the timestamp at
-    // `now`, each column padded to its widest cell plus 3 spaces, none after the last.
+    // The server's cells, headers upper-cased and AGE from the timestamp at `now`, in kubectl's
+    // layout (`tabulate`, whose rules packages.test.ts checks against literal tables).
     const cells = [
       table.columnDefinitions.map((c) => c.name.toUpperCase()),
       ...table.rows.map((r) =>
@@ -342,24 +342,13 @@ describe('the real package controller, with a bundle and the chart', () => {
         ),
       ),
     ];
-    const widths = (cells[0] ?? []).map((_, c) =>
-      Math.max(...cells.map((r) => (r[c] ?? '').length)),
-    );
-    const kubectl = cells
-      .map((r) =>
-        r
-          .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd((widths[c] ?? 0) + 3)))
-          .join('')
-          .trimEnd(),
-      )
-      .join('\n');
     const ours = formatPackageTable(
       await listPackages({ kubeConfig: admin, clusterName: cluster }),
       {
         now,
       },
     );
-    expect(ours).toBe(`${kubectl}\n`);
+    expect(ours).toBe(tabulate(cells));
     expect(ours).toContain(`installed   ${LATEST}`);
   });
 

@@ -34,8 +34,15 @@ export function formatPackageTable(
     options.allNamespaces === true
       ? [['NAMESPACE', ...header], ...rows.map((r, i) => [packages[i]?.namespace ?? '', ...r])]
       : [header, ...rows];
+  return tabulate(table);
+}
+
+/**
+ * Rows laid out as kubectl's tabwriter lays them out: each column padded to its widest cell plus
+ * 3 spaces, no padding after the last, a newline after each row. @internal
+ */
+export function tabulate(table: readonly (readonly string[])[]): string {
   const widths = (table[0] ?? []).map((_, c) => Math.max(...table.map((r) => (r[c] ?? '').length)));
-  // kubectl's tabwriter: columns padded to the widest cell plus 3 spaces; no padding after the last.
   return `${table
     .map((r) =>
       r

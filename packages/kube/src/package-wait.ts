@@ -13,6 +13,7 @@ import { callContext } from './options.ts';
 import {
   PACKAGES,
   readPackage,
+  requestedVersion,
   toInfo,
   type PackageInfo,
   type PackageOptions,
@@ -53,13 +54,9 @@ export function isPackageFailed(pkg: PackageInfo): boolean {
   if (match === null) return false;
   const [, name = '', version] = match;
   const spec = pkg.object.spec;
-  const wanted =
-    spec.packageVersion === undefined || spec.packageVersion === ''
-      ? 'latest'
-      : spec.packageVersion;
   return (
     name.toLowerCase() === spec.packageName.toLowerCase() &&
-    (version === undefined || version === wanted)
+    (version === undefined || version === requestedVersion(spec))
   );
 }
 

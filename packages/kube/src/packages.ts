@@ -83,20 +83,26 @@ export function toInfo(object: Package): PackageInfo {
   };
 }
 
-const isLatest = (version: string): boolean => version === '' || version === 'latest';
+/**
+ * The version a spec asks for, named as the controller names it in its status and details:
+ * `latest` when the spec names none. @internal
+ */
+export function requestedVersion(spec: PackageSpec): string {
+  return spec.packageVersion === undefined || spec.packageVersion === ''
+    ? 'latest'
+    : spec.packageVersion;
+}
 
 /** See {@link PackageInfo.upToDate}. */
 function isUpToDate(spec: PackageSpec, status: PackageStatus): boolean {
   const seen = status.spec;
   // Before it first acts, the controller writes the zero spec (`packageName: ""`) with a detail.
   if (seen === undefined || seen.packageName === '') return true;
-  const want = spec.packageVersion ?? '';
-  const had = seen.packageVersion ?? '';
+  const want = requestedVersion(spec);
   const version =
-    want === had ||
-    (isLatest(want) && isLatest(had)) ||
-    (!isLatest(want) && want === status.currentVersion) ||
-    (isLatest(want) &&
+    want === requestedVersion(seen) ||
+    (want !== 'latest' && want === status.currentVersion) ||
+    (want === 'latest' &&
       status.currentVersion !== undefined &&
       status.targetVersion === `${status.currentVersion} (latest)`);
   return version && sameConfig(spec.config ?? '', seen.config ?? '');

@@ -32,7 +32,6 @@ export interface TestEnvFile {
     readonly clusterName: string;
     readonly registry: string;
     readonly bundleName: string;
-    readonly versions: readonly { readonly name: string; readonly digest: string }[];
   };
 }
 

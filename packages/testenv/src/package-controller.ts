@@ -103,7 +103,6 @@ function run(
   child.stderr?.on('data', keep);
   if (options.logFile !== undefined) child.unref();
   const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null) resolve();
     child.once('exit', () => {
       resolve();
     });

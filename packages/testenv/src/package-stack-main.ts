@@ -25,7 +25,6 @@ try {
     clusterName,
     registry: stack.registry,
     bundleName: stack.bundleName,
-    versions: stack.versions,
   };
   writeFileSync(envFile, JSON.stringify(env, null, 2));
   process.stdout.write(

@@ -24,7 +24,6 @@ export const ECR_IMAGE = `${ECR_HOST}/team/app`;
 export const TEST_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 /** The secret half of {@link TEST_ACCESS_KEY_ID}. */
 export const TEST_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-/** A profile body with the test keys and region `us-west-2`. */
 /** The `keys` form of the AWS credential Secret (`eksa-packages/aws-secret`) with the test keys. */
 export function testKeysSecret(): Secret {
   return createAwsCredentialsSecret({
@@ -34,6 +33,7 @@ export function testKeysSecret(): Secret {
     region: 'us-west-2',
   });
 }
+/** A profile body with the test keys and region `us-west-2`. */
 export const TEST_KEYS_PROFILE = `aws_access_key_id = ${TEST_ACCESS_KEY_ID}\naws_secret_access_key = ${TEST_SECRET_ACCESS_KEY}\nregion = us-west-2\n`;
 
 const AWS_PACKAGE = join(REPO_ROOT, 'packages/aws');

@@ -21,6 +21,7 @@ import {
   manifestObjects,
   objectName,
   readManifest,
+  WAIT_TIMEOUT_MS,
 } from '../context.ts';
 
 const list = (ctx: CommandContext, name: string): string[] | undefined => {
@@ -281,11 +282,11 @@ const del: Command = {
     const { deletePackage } = await kube();
     const management = await managementCluster(ctx);
     const missing: string[] = [];
+    const wait = ctx.values['wait'] === true;
     for (const name of ctx.args) {
-      const wait = ctx.values['wait'] === true;
       const { deleted } = await deletePackage(name, {
         ...management,
-        ...(wait ? { timeoutMs: 600_000 } : {}),
+        ...(wait ? { timeoutMs: WAIT_TIMEOUT_MS } : {}),
         clusterName: cluster,
         wait,
       });

@@ -27,6 +27,7 @@ import {
   kubeConfigFile,
   managementCluster,
   requestTimeoutMs,
+  WAIT_TIMEOUT_MS,
 } from '../context.ts';
 
 const COMMON: Readonly<Record<string, OptionSpec>> = {
@@ -144,7 +145,7 @@ run again after a failure.`,
     const region = str(ctx, 'region') ?? '';
     const roleName = str(ctx, 'role-name') ?? '';
     const timeout = str(ctx, 'timeout');
-    let timeoutMs = 600_000;
+    let timeoutMs = WAIT_TIMEOUT_MS;
     if (timeout !== undefined) {
       try {
         timeoutMs = parseGoDuration(timeout);
@@ -280,7 +281,7 @@ to run again.`,
       const wait = ctx.values['wait'] === true;
       const { deleted } = await deletePackage(name, {
         kubeConfig: management,
-        timeoutMs: wait ? 600_000 : timeoutMs,
+        timeoutMs: wait ? WAIT_TIMEOUT_MS : timeoutMs,
         clusterName: cluster,
         wait,
         target: target.kubeConfig,
